@@ -1,0 +1,44 @@
+//! gitinspector-lsp: a language server and command-line tool for git blame
+//! and authorship statistics, on an embedded Python analysis engine.
+
+mod cli;
+mod engine;
+mod logging;
+mod repo;
+mod server;
+mod stdio_guard;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match args.command.unwrap_or(cli::Command::Serve) {
+        cli::Command::Serve => serve(),
+        cli::Command::Analyze(a) => cli::report(cli::analyze::run(*a)),
+        cli::Command::Blame(b) => cli::report(cli::blame::run(b)),
+    }
+}
+
+fn serve() -> ExitCode {
+    // First, before Python or any thread exists: fd 1 becomes JSON-RPC only.
+    let rpc_out = match stdio_guard::take_stdout() {
+        Ok(file) => file,
+        Err(err) => {
+            eprintln!("gitinspector-lsp: cannot take stdout for JSON-RPC: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    logging::init("info");
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "serving LSP on stdio");
+    let code = match server::run(rpc_out) {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::error!("server failed: {err:#}");
+            1
+        }
+    };
+    // Exit now: engine worker threads must not hold the process open.
+    std::process::exit(code)
+}

@@ -1,0 +1,141 @@
+//! Cheap, process-free facts about git repositories: where a path's
+//! repository is and which commit its HEAD names. Read straight from the
+//! `.git` files so they can be checked on every request; everything that
+//! needs git's logic runs in the engine.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repository {
+    /// The work tree's top-level directory.
+    pub root: PathBuf,
+    /// The repository's own git directory (per worktree).
+    pub git_dir: PathBuf,
+    /// Where shared refs live (differs from `git_dir` in linked worktrees).
+    pub common_dir: PathBuf,
+}
+
+impl Repository {
+    /// The innermost repository containing `path` (a file or directory).
+    pub fn discover(path: &Path) -> Option<Repository> {
+        let start = if path.is_dir() { path } else { path.parent()? };
+        start.ancestors().find_map(Repository::at)
+    }
+
+    fn at(dir: &Path) -> Option<Repository> {
+        let dot_git = dir.join(".git");
+        let git_dir = if dot_git.is_dir() {
+            dot_git
+        } else if dot_git.is_file() {
+            // Submodules and linked worktrees: ".git" is a file "gitdir: <path>".
+            let text = fs::read_to_string(&dot_git).ok()?;
+            let target = text.strip_prefix("gitdir:")?.trim();
+            let target = Path::new(target);
+            if target.is_absolute() {
+                target.to_path_buf()
+            } else {
+                dir.join(target)
+            }
+        } else {
+            return None;
+        };
+        if !git_dir.join("HEAD").is_file() {
+            return None;
+        }
+        let common_dir = fs::read_to_string(git_dir.join("commondir"))
+            .ok()
+            .map(|c| git_dir.join(c.trim()))
+            .unwrap_or_else(|| git_dir.clone());
+        Some(Repository {
+            root: dir.to_path_buf(),
+            git_dir,
+            common_dir,
+        })
+    }
+
+    /// The commit HEAD points at, or `None` in an empty repository.
+    pub fn head(&self) -> Option<String> {
+        let head = fs::read_to_string(self.git_dir.join("HEAD")).ok()?;
+        let head = head.trim();
+        match head.strip_prefix("ref:") {
+            Some(name) => self.resolve_ref(name.trim()),
+            None => is_sha(head).then(|| head.to_owned()),
+        }
+    }
+
+    /// Resolves a full ref name (`refs/heads/main`) through loose and packed refs.
+    pub fn resolve_ref(&self, name: &str) -> Option<String> {
+        for dir in [&self.git_dir, &self.common_dir] {
+            if let Ok(text) = fs::read_to_string(dir.join(name)) {
+                let text = text.trim();
+                if let Some(target) = text.strip_prefix("ref:") {
+                    return self.resolve_ref(target.trim());
+                }
+                if is_sha(text) {
+                    return Some(text.to_owned());
+                }
+            }
+        }
+        let packed = fs::read_to_string(self.common_dir.join("packed-refs")).ok()?;
+        packed.lines().find_map(|line| {
+            let (sha, ref_name) = line.split_once(' ')?;
+            (ref_name == name && is_sha(sha)).then(|| sha.to_owned())
+        })
+    }
+}
+
+pub fn is_sha(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    #[test]
+    fn head_follows_loose_and_packed_refs_like_git() {
+        let tmp = std::env::temp_dir().join(format!("gil-repo-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir_all(tmp.join("sub/dir")).unwrap();
+        git(&tmp, &["init", "-q", "-b", "main"]);
+        let repo = Repository::discover(&tmp.join("sub/dir")).expect("found");
+        assert_eq!(repo.root, tmp);
+        assert_eq!(repo.head(), None, "empty repository has no HEAD commit");
+
+        fs::write(tmp.join("sub/dir/a.txt"), "a\n").unwrap();
+        git(&tmp, &["add", "."]);
+        git(&tmp, &["commit", "-q", "-m", "one"]);
+        assert_eq!(
+            repo.head().as_deref(),
+            Some(git(&tmp, &["rev-parse", "HEAD"]).as_str())
+        );
+
+        git(&tmp, &["pack-refs", "--all"]);
+        assert_eq!(
+            repo.head().as_deref(),
+            Some(git(&tmp, &["rev-parse", "HEAD"]).as_str())
+        );
+
+        git(&tmp, &["checkout", "-q", "--detach"]);
+        assert_eq!(
+            repo.head().as_deref(),
+            Some(git(&tmp, &["rev-parse", "HEAD"]).as_str())
+        );
+
+        assert!(Repository::discover(Path::new("/")).is_none());
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+}

@@ -1,0 +1,116 @@
+//! Open documents: text and version, kept current by incremental sync.
+
+use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent};
+
+/// A top-level block of a document (function, class, …) for block lenses.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Block {
+    pub start_line: u32,
+    pub end_line: u32,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+}
+
+pub struct Document {
+    pub version: i32,
+    pub text: String,
+    /// Blocks supplied by the editor (`gitinspector/setBlocks`), if any.
+    pub blocks: Option<Vec<Block>>,
+}
+
+impl Document {
+    pub fn new(version: i32, text: String) -> Self {
+        Document {
+            version,
+            text,
+            blocks: None,
+        }
+    }
+
+    pub fn apply(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let start = byte_offset(&self.text, range.start);
+                    let end = byte_offset(&self.text, range.end).max(start);
+                    self.text.replace_range(start..end, &change.text);
+                }
+                None => self.text = change.text,
+            }
+        }
+        self.version = version;
+    }
+
+    pub fn lines(&self) -> Vec<&str> {
+        split_lines(&self.text)
+    }
+}
+
+/// Lines as an editor counts them: a trailing newline ends the last line
+/// rather than starting an empty one; `\r\n` and `\n` both end lines.
+pub fn split_lines(text: &str) -> Vec<&str> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect()
+}
+
+/// Byte offset of an LSP position (UTF-16 columns), clamped to the text.
+fn byte_offset(text: &str, position: Position) -> usize {
+    let mut line_start = 0;
+    for _ in 0..position.line {
+        match text[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let mut units = 0u32;
+    for (i, ch) in text[line_start..line_end].char_indices() {
+        if units >= position.character {
+            return line_start + i;
+        }
+        units += ch.len_utf16() as u32;
+    }
+    line_end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp::lsp_types::Range;
+
+    fn edit(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(sl, sc), Position::new(el, ec))),
+            range_length: None,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_use_utf16_columns() {
+        let mut doc = Document::new(1, "a😀b\nsecond\nthird\n".to_owned());
+        // The emoji is two UTF-16 units: column 3 is just before "b".
+        doc.apply(2, vec![edit(0, 3, 0, 4, "B")]);
+        assert_eq!(doc.lines(), vec!["a😀B", "second", "third"]);
+        doc.apply(3, vec![edit(1, 0, 2, 0, ""), edit(1, 5, 1, 5, "!\nnew")]);
+        assert_eq!(doc.lines(), vec!["a😀B", "third!", "new"]);
+        assert_eq!(doc.version, 3);
+    }
+
+    #[test]
+    fn lines_ignore_the_final_newline_and_crlf() {
+        assert_eq!(split_lines("x\r\ny\n"), vec!["x", "y"]);
+        assert_eq!(split_lines("x\n\n"), vec!["x", ""]);
+        assert!(split_lines("").is_empty());
+    }
+}

@@ -1,0 +1,33 @@
+//! Engine errors as JSON-RPC errors.
+
+use serde_json::json;
+use tower_lsp::jsonrpc::{Error, ErrorCode};
+
+use crate::engine::{EngineError, EngineErrorKind};
+
+/// A Python exception raised by the engine.
+pub const ENGINE_ERROR: i64 = -32001;
+/// The engine could not be started.
+pub const ENGINE_UNAVAILABLE: i64 = -32002;
+
+pub fn to_rpc(err: EngineError) -> Error {
+    let code = match err.kind {
+        EngineErrorKind::InvalidSettings => ErrorCode::InvalidParams,
+        EngineErrorKind::Cancelled => ErrorCode::RequestCancelled,
+        EngineErrorKind::Python => ErrorCode::ServerError(ENGINE_ERROR),
+        EngineErrorKind::Startup => ErrorCode::ServerError(ENGINE_UNAVAILABLE),
+    };
+    Error {
+        code,
+        message: err.message.into(),
+        data: Some(json!({
+            "type": err.python_type,
+            "traceback": err.traceback,
+            "errors": err.details,
+        })),
+    }
+}
+
+pub fn invalid_params(message: impl Into<String>) -> Error {
+    Error::invalid_params(message.into())
+}

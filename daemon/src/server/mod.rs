@@ -1,0 +1,95 @@
+//! The stdio language server: tower-lsp transport, session state and one
+//! module per custom request.
+
+mod backend;
+mod errors;
+mod progress;
+mod requests;
+mod session;
+mod stats;
+
+use std::fs::File;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+use tower::ServiceExt;
+use tower_lsp::jsonrpc::Request;
+use tower_lsp::{LspService, Server};
+
+pub use backend::Backend;
+
+/// Requests served at once. tower-lsp's default of 4 lets four slow analyses
+/// block every hover; analyses run on blocking threads, so allow many.
+const CONCURRENCY: usize = 64;
+
+/// Serves LSP over stdin and `rpc_out` (the private copy of stdout) until `exit`.
+/// Returns the process exit code: 0 when `exit` followed `shutdown` (the LSP
+/// rule), 1 otherwise.
+pub fn run(rpc_out: File) -> anyhow::Result<i32> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("gitinspector-lsp")
+        .build()?;
+    let result = runtime.block_on(async move {
+        let (service, socket) = requests::register(LspService::build(Backend::new)).finish();
+        let lifecycle = Arc::new(Lifecycle::default());
+        let watcher = lifecycle.clone();
+        let service = service.map_request(move |request: Request| {
+            watcher.observe(&request);
+            default_custom_params(request)
+        });
+        let stdin = tokio::io::stdin();
+        let stdout = tokio::fs::File::from_std(rpc_out);
+        let serve = Server::new(stdin, stdout, socket)
+            .concurrency_level(CONCURRENCY)
+            .serve(service);
+        // tower-lsp only stops at the next message after `exit`; a client
+        // that sends `exit` and waits would wait forever.
+        tokio::select! {
+            _ = serve => {}
+            _ = lifecycle.exit.notified() => {}
+        }
+        let code = if lifecycle.shutdown.load(Ordering::Relaxed) {
+            0
+        } else {
+            1
+        };
+        // Blocking threads may still be inside Python; don't wait for them.
+        Ok(code)
+    });
+    runtime.shutdown_background();
+    result
+}
+
+#[derive(Default)]
+struct Lifecycle {
+    shutdown: AtomicBool,
+    exit: Notify,
+}
+
+impl Lifecycle {
+    fn observe(&self, request: &Request) {
+        match request.method() {
+            "shutdown" => self.shutdown.store(true, Ordering::Relaxed),
+            "exit" => self.exit.notify_one(),
+            _ => {}
+        }
+    }
+}
+
+/// Custom requests take an object; clients differ in sending none, `null`
+/// or `{}` for "no parameters", so all three mean `{}`.
+fn default_custom_params(request: Request) -> Request {
+    if !request.method().starts_with("gitinspector/")
+        || !matches!(request.params(), None | Some(serde_json::Value::Null))
+    {
+        return request;
+    }
+    let (method, id, _) = request.into_parts();
+    let builder = Request::build(method).params(serde_json::json!({}));
+    match id {
+        Some(id) => builder.id(id).finish(),
+        None => builder.finish(),
+    }
+}

@@ -1,0 +1,103 @@
+//! The path shared by `executeAnalysis` and `getBlameData`: validate the
+//! settings, answer from the cache when the repositories' revisions are
+//! unchanged, else run the engine with progress and cancellation.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::ProgressToken;
+
+use crate::engine::CallHooks;
+use crate::repo::{is_sha, Repository};
+use crate::server::errors::{invalid_params, to_rpc};
+use crate::server::progress::Progress;
+use crate::server::session::CancelOnDrop;
+use crate::server::Backend;
+
+impl Backend {
+    pub(super) async fn cached_analysis(
+        &self,
+        function: &'static str,
+        title: &str,
+        params: Value,
+    ) -> Result<Value> {
+        let Value::Object(mut settings) = params else {
+            return Err(invalid_params(
+                "params must be a settings object, e.g. {\"input_fstrs\": [\"/path/to/repo\"]}",
+            ));
+        };
+        let token = match settings.remove("workDoneToken") {
+            Some(token) => Some(
+                serde_json::from_value::<ProgressToken>(token)
+                    .map_err(|e| invalid_params(format!("workDoneToken: {e}")))?,
+            ),
+            None => None,
+        };
+        let settings = Value::Object(settings);
+        let session = &self.session;
+        let key = cache_key(function, &settings);
+        if let Some(hit) = key.as_ref().and_then(|k| session.analyses.get(k)) {
+            session.stats.cache_hit();
+            return Ok(Value::clone(&hit));
+        }
+        session.stats.cache_miss();
+
+        let cancel = CancelOnDrop::new();
+        let server_progress = session
+            .client_progress
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let progress = Progress::begin(&session.client, token, server_progress, title).await;
+        let hooks = CallHooks {
+            progress: progress.as_ref().map(Progress::callback),
+            cancel: Some(cancel.0.clone()),
+        };
+        let call = session.call_engine(function, vec![settings], hooks);
+        let result = match &progress {
+            Some(progress) => progress.drive(call).await,
+            None => call.await,
+        };
+        if let Some(progress) = progress {
+            let message = match &result {
+                Ok(_) => "done".to_owned(),
+                Err(err) => err.message.clone(),
+            };
+            progress.end(message).await;
+        }
+        let result = result.map_err(to_rpc)?;
+        if let Some(key) = key {
+            session.analyses.insert(key, Arc::new(result.clone()));
+        }
+        Ok(result)
+    }
+}
+
+/// Identifies a result by function, settings and the commit each repository
+/// is analyzed at; `None` when a revision can't be pinned cheaply (then the
+/// result is not cached).
+fn cache_key(function: &str, settings: &Value) -> Option<String> {
+    let paths = settings.get("input_fstrs")?.as_array()?;
+    if paths.is_empty() {
+        return None;
+    }
+    let rev = settings
+        .get("rev")
+        .and_then(Value::as_str)
+        .unwrap_or("HEAD");
+    let mut commits = Vec::with_capacity(paths.len());
+    for path in paths {
+        let repo = Repository::discover(Path::new(path.as_str()?))?;
+        let commit = if rev == "HEAD" {
+            repo.head()?
+        } else if is_sha(rev) {
+            rev.to_owned()
+        } else {
+            repo.resolve_ref(&format!("refs/heads/{rev}"))
+                .or_else(|| repo.resolve_ref(&format!("refs/tags/{rev}")))?
+        };
+        commits.push(commit);
+    }
+    // serde_json's map is ordered by key, so equal settings print equally.
+    Some(format!("{function}\n{settings}\n{}", commits.join(",")))
+}

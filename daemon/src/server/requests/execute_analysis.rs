@@ -1,0 +1,16 @@
+//! `gitinspector/executeAnalysis`: authors, files and authors×files tables.
+
+use serde_json::Value;
+use tower_lsp::jsonrpc::Result;
+
+use crate::server::Backend;
+
+impl Backend {
+    pub async fn execute_analysis(&self, params: Value) -> Result<Value> {
+        self.measured(
+            "gitinspector/executeAnalysis",
+            self.cached_analysis("execute_analysis", "Analyzing authorship", params),
+        )
+        .await
+    }
+}

@@ -1,0 +1,27 @@
+//! Custom `gitinspector/*` requests, one module each.
+
+mod blame_data;
+mod cached_analysis;
+mod engine_info;
+mod execute_analysis;
+mod health_check;
+mod performance_stats;
+mod settings;
+
+use tower_lsp::LspServiceBuilder;
+
+use super::Backend;
+
+pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
+    builder
+        .custom_method("gitinspector/healthCheck", Backend::health_check)
+        .custom_method("gitinspector/getEngineInfo", Backend::get_engine_info)
+        .custom_method("gitinspector/getSettings", Backend::get_settings)
+        .custom_method("gitinspector/saveSettings", Backend::save_settings)
+        .custom_method("gitinspector/executeAnalysis", Backend::execute_analysis)
+        .custom_method("gitinspector/getBlameData", Backend::get_blame_data)
+        .custom_method(
+            "gitinspector/getPerformanceStats",
+            Backend::get_performance_stats,
+        )
+}

@@ -1,0 +1,23 @@
+//! `gitinspector/getPerformanceStats`: per-method latency, cache and engine
+//! counters. Answered without Python.
+
+use serde_json::{json, Value};
+use tower_lsp::jsonrpc::Result;
+
+use crate::server::Backend;
+
+impl Backend {
+    pub async fn get_performance_stats(&self, _params: Value) -> Result<Value> {
+        self.measured("gitinspector/getPerformanceStats", async {
+            let python_time = self
+                .session
+                .engine_if_started()
+                .map(|e| e.python_time())
+                .unwrap_or_default();
+            let mut stats = self.session.stats.snapshot(python_time);
+            stats["cached_results"] = json!(self.session.analyses.len());
+            Ok(stats)
+        })
+        .await
+    }
+}

@@ -1,0 +1,374 @@
+"""One graph-aware pass over ``git log --numstat -M`` with rename following.
+
+Every commit gets a map *path at that commit -> analyzed file at REV*. REV's map is the identity
+on the analyzed files. Walking in topological order (children first), a commit's map is the
+union of the maps its children handed down; a numstat row of the commit counts toward
+``map[path]``. The map handed to a parent undoes the commit's changes: an added path leaves the
+map (older history at that path belongs to another file), a deleted path is not in it, a rename
+``old -> new`` maps ``old`` to whatever ``new`` mapped to. Merge commits take their per-parent
+changes from ``git diff-tree -m``. Unchanged maps are shared, not copied.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .git import Git
+
+log = logging.getLogger("gigui.history")
+
+Identity = tuple[str, str]
+
+_HEADER_RE = re.compile(rb"^[0-9a-f]{40,64}( [0-9a-f]{40,64})*$")
+_NUMSTAT_RE = re.compile(rb"^(\d+|-)\t(\d+|-)\t")
+
+LOG_FORMAT = "--format=%H %P%x00%aN%x00%aE%x00%at%x00%ct%x00%s%x00"
+
+
+@dataclass
+class Change:
+    status: str  # A, M, D, R, C, T, ...
+    path: str  # new path (or the only path)
+    old: str | None = None  # old path for R/C
+
+
+@dataclass
+class CommitRecord:
+    sha: str
+    parents: list[str]
+    name: str
+    email: str
+    author_time: int
+    commit_time: int
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+    # (insertions, deletions, path); binary rows have -1/-1
+    rows: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Stat:
+    """Counted rows of one identity in one file."""
+
+    commits: set[str] = field(default_factory=set)
+    insertions: int = 0
+    deletions: int = 0
+    age_seconds: float = 0.0  # sum of insertions * (rev_time - author_time)
+
+
+@dataclass
+class HistoryResult:
+    #: file -> identity -> Stat
+    stats: dict[str, dict[Identity, Stat]] = field(default_factory=dict)
+    #: identity -> number of counted commits (non-merge, inside filters)
+    identity_commits: dict[Identity, int] = field(default_factory=dict)
+    #: every identity of a non-merge commit inside the date window
+    identities: set[Identity] = field(default_factory=set)
+    commits_walked: int = 0
+
+
+def _dec(b: bytes) -> str:
+    return b.decode("utf-8", "surrogateescape")
+
+
+def _parse_raw_meta(tok: bytes) -> str:
+    # ":100644 100644 abc def R100"
+    return tok.rsplit(b" ", 1)[-1][:1].decode("ascii")
+
+
+def parse_log(data: bytes) -> list[CommitRecord]:
+    """Parse ``git log --parents --raw --numstat -z --format=LOG_FORMAT`` output."""
+    toks = data.split(b"\0")
+    n = len(toks)
+    i = 0
+    commits: list[CommitRecord] = []
+    cur: CommitRecord | None = None
+    while i < n:
+        tok = toks[i].lstrip(b"\n")
+        i += 1
+        if not tok:
+            continue
+        if tok[0] == 58:  # ':' raw entry
+            status = _parse_raw_meta(tok)
+            if status in ("R", "C"):
+                old, new = _dec(toks[i]), _dec(toks[i + 1])
+                i += 2
+                ch = Change(status, new, old)
+            else:
+                ch = Change(status, _dec(toks[i]))
+                i += 1
+            if cur is not None:
+                cur.changes.append(ch)
+            continue
+        m = _NUMSTAT_RE.match(tok)
+        if m:
+            ins = -1 if m.group(1) == b"-" else int(m.group(1))
+            dels = -1 if m.group(2) == b"-" else int(m.group(2))
+            rest = tok[m.end() :]
+            if rest:
+                path = _dec(rest)
+            else:  # rename: "ins\tdel\t\0old\0new\0"
+                path = _dec(toks[i + 1])
+                i += 2
+            if cur is not None:
+                cur.rows.append((ins, dels, path))
+            continue
+        head = tok.rstrip(b" ")  # a root commit has no parents: "sha "
+        if _HEADER_RE.match(head):
+            shas = head.decode("ascii").split(" ")
+            name, email, at, ct, subject = toks[i : i + 5]
+            i += 5
+            cur = CommitRecord(
+                sha=shas[0],
+                parents=shas[1:],
+                name=_dec(name),
+                email=_dec(email),
+                author_time=int(at or 0),
+                commit_time=int(ct or 0),
+                subject=_dec(subject),
+            )
+            commits.append(cur)
+            continue
+        log.warning("unexpected token in git log output: %r", tok[:80])
+    return commits
+
+
+def parse_diff_tree(data: bytes) -> list[tuple[str, list[Change]]]:
+    """Parse ``git diff-tree --stdin --always -r --raw -z`` output: one entry per input line."""
+    toks = data.split(b"\0")
+    out: list[tuple[str, list[Change]]] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok = toks[i].lstrip(b"\n")
+        i += 1
+        if not tok:
+            continue
+        if tok[0] == 58:
+            status = _parse_raw_meta(tok)
+            if status in ("R", "C"):
+                ch = Change(status, _dec(toks[i + 1]), _dec(toks[i]))
+                i += 2
+            else:
+                ch = Change(status, _dec(toks[i]))
+                i += 1
+            if out:
+                out[-1][1].append(ch)
+        else:
+            out.append((tok.decode("ascii", "replace"), []))
+    return out
+
+
+class _PathMap:
+    """A shareable map path -> final file, with a count of pending holders."""
+
+    __slots__ = ("d", "refs")
+
+    def __init__(self, d: dict[str, str]) -> None:
+        self.d = d
+        self.refs = 0
+
+
+def _undo(pm: _PathMap, changes: Iterable[Change], owned: bool) -> _PathMap:
+    """The map before ``changes`` (see module doc). Copies only if something changes."""
+    d = pm.d
+    removes: list[str] = []
+    renames: list[tuple[str, str]] = []
+    for ch in changes:
+        if ch.status == "R" and ch.old is not None:
+            target = d.get(ch.path)
+            removes.append(ch.path)
+            if target is not None:
+                renames.append((ch.old, target))
+        elif ch.status in ("A", "C", "D"):
+            removes.append(ch.path)
+    if not renames and not any(p in d for p in removes):
+        return pm
+    nd = d if owned else dict(d)
+    for p in removes:
+        nd.pop(p, None)
+    for old, target in renames:
+        nd[old] = target
+    return pm if owned else _PathMap(nd)
+
+
+@dataclass
+class LogFilters:
+    min_time: int | None = None  # keep commit_time >= min_time (--since)
+    max_time: int | None = None  # keep commit_time <= max_time (--until)
+    ex_revisions: tuple[str, ...] = ()
+    ex_messages: tuple[str, ...] = ()
+
+    def in_window(self, rec: CommitRecord) -> bool:
+        if self.min_time is not None and rec.commit_time < self.min_time:
+            return False
+        return not (self.max_time is not None and rec.commit_time > self.max_time)
+
+    def counted(self, rec: CommitRecord) -> bool:
+        if self.ex_revisions and rec.sha.startswith(self.ex_revisions):
+            return False
+        if self.ex_messages:
+            subj = rec.subject.lower()
+            if any(fnmatch.fnmatchcase(subj, p.lower()) for p in self.ex_messages):
+                return False
+        return True
+
+
+def date_limits(git: Git, since: str, until: str) -> tuple[int | None, int | None]:
+    """Turn --since/--until strings into timestamps with git's own date parser."""
+    if not since and not until:
+        return None, None
+    args = ["rev-parse"]
+    if since:
+        args.append(f"--since={since}")
+    if until:
+        args.append(f"--until={until}")
+    out = git.run(*args).decode("utf-8", "replace").split()
+    lo = hi = None
+    for item in out:
+        if item.startswith("--max-age="):
+            lo = int(item.split("=", 1)[1])
+        elif item.startswith("--min-age="):
+            hi = int(item.split("=", 1)[1])
+    return lo, hi
+
+
+def merge_changes(git: Git, rev: str) -> dict[str, list[list[Change]]]:
+    """For every merge reachable from REV: per parent, the raw changes parent -> merge."""
+    out = git.run("rev-list", "--merges", "--parents", rev, "--")
+    lines = [ln.split() for ln in out.decode("ascii").splitlines() if ln.strip()]
+    if not lines:
+        return {}
+    feed = "".join(f"{p[0]} {par}\n" for p in lines for par in p[1:]).encode("ascii")
+    data = git.run("diff-tree", "--stdin", "--always", "-r", "-M", "--raw", "-z", input=feed)
+    entries = parse_diff_tree(data)
+    result: dict[str, list[list[Change]]] = {}
+    k = 0
+    for p in lines:
+        per_parent = []
+        for _ in p[1:]:
+            if k < len(entries) and entries[k][0] == p[0]:
+                per_parent.append(entries[k][1])
+            else:  # should not happen with --always; be conservative
+                log.warning("diff-tree output out of step at merge %s", p[0])
+                per_parent.append([])
+            k += 1
+        result[p[0]] = per_parent
+    return result
+
+
+def run_history(
+    git: Git,
+    rev_sha: str,
+    rev_time: int,
+    files: Iterable[str],
+    filters: LogFilters | None = None,
+) -> HistoryResult:
+    """The log pass: counted numstat rows per analyzed file and identity."""
+    filters = filters or LogFilters()
+    merges: dict[str, list[list[Change]]] = {}
+    merge_error: list[BaseException] = []
+
+    def _merges() -> None:
+        try:
+            merges.update(merge_changes(git, rev_sha))
+        except BaseException as exc:  # re-raised in the calling thread
+            merge_error.append(exc)
+
+    mt = threading.Thread(target=_merges, name="gigui-merges", daemon=True)
+    mt.start()
+    data = git.run(
+        "log",
+        "--topo-order",
+        "--parents",
+        "-M",
+        "--raw",
+        "--numstat",
+        "-z",
+        "--no-color",
+        LOG_FORMAT,
+        rev_sha,
+        "--",
+    )
+    records = parse_log(data)
+    del data
+    mt.join()
+    if merge_error:
+        raise merge_error[0]
+    return walk(records, merges, rev_sha, rev_time, files, filters)
+
+
+def walk(
+    records: list[CommitRecord],
+    merges: dict[str, list[list[Change]]],
+    rev_sha: str,
+    rev_time: int,
+    files: Iterable[str],
+    filters: LogFilters,
+) -> HistoryResult:
+    res = HistoryResult()
+    start = _PathMap({f: f for f in files})
+    start.refs = 1
+    pending: dict[str, list[_PathMap]] = {rev_sha: [start]}
+    stats = res.stats
+    for rec in records:
+        res.commits_walked += 1
+        contribs = pending.pop(rec.sha, None)
+        is_merge = len(rec.parents) > 1
+        if contribs is None:
+            pm = None
+        elif len(contribs) == 1:
+            pm = contribs[0]
+            pm.refs -= 1
+        else:
+            d: dict[str, str] = {}
+            for c in contribs:
+                c.refs -= 1
+                for k, v in c.d.items():
+                    d.setdefault(k, v)
+            pm = _PathMap(d)
+        if not is_merge and filters.in_window(rec):
+            ident = (rec.name, rec.email)
+            res.identities.add(ident)
+            if pm is not None and pm.d and filters.counted(rec):
+                counted = False
+                age = rev_time - rec.author_time
+                for ins, dels, path in rec.rows:
+                    target = pm.d.get(path)
+                    if target is None:
+                        continue
+                    counted = True
+                    per_file = stats.get(target)
+                    if per_file is None:
+                        per_file = stats[target] = {}
+                    st = per_file.get(ident)
+                    if st is None:
+                        st = per_file[ident] = Stat()
+                    st.commits.add(rec.sha)
+                    if ins > 0:
+                        st.insertions += ins
+                        st.age_seconds += ins * age
+                    if dels > 0:
+                        st.deletions += dels
+                if counted:
+                    res.identity_commits[ident] = res.identity_commits.get(ident, 0) + 1
+        if pm is None or not pm.d or not rec.parents:
+            continue
+        if is_merge:
+            per_parent = merges.get(rec.sha) or [[] for _ in rec.parents]
+            for par, changes in zip(rec.parents, per_parent, strict=False):
+                child = _undo(pm, changes, owned=False)
+                if child.d:
+                    child.refs += 1
+                    pending.setdefault(par, []).append(child)
+        else:
+            child = _undo(pm, rec.changes, owned=pm.refs == 0)
+            if child.d:
+                child.refs += 1
+                pending.setdefault(rec.parents[0], []).append(child)
+    return res

@@ -1,0 +1,167 @@
+"""Analysis settings (pydantic v2) and their persistence.
+
+Notes on semantics:
+
+* ``since``/``until`` restrict which commits count for ``commits``/``insertions``/``deletions``
+  (committer date, exactly like ``git log --since/--until``); ``lines`` (blame) is unaffected.
+* ``ex_authors``/``ex_emails`` are fnmatch patterns, case-insensitive, matched against every
+  alias of a person; an excluded person's lines and rows are dropped from all tables and totals.
+* ``ex_revisions`` are sha prefixes: such commits are not counted in the log pass and are given
+  to blame as ``--ignore-rev``.
+* ``ex_messages`` are fnmatch patterns (case-insensitive) matched against commit subjects;
+  matching commits are not counted in the log pass (blame is unaffected).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import InvalidSettingsError
+
+log = logging.getLogger("gigui.settings")
+
+APP_NAME = "gitinspector-lsp"
+SETTINGS_FILE = "settings.json"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    input_fstrs: list[str] = Field(default_factory=list)
+    rev: str = "HEAD"
+    n_files: int = Field(default=0, ge=0)
+    include_files: list[str] = Field(default_factory=list)
+    ex_files: list[str] = Field(default_factory=list)
+    extensions: list[str] = Field(default_factory=lambda: ["*"])
+    ex_authors: list[str] = Field(default_factory=list)
+    ex_emails: list[str] = Field(default_factory=list)
+    ex_revisions: list[str] = Field(default_factory=list)
+    ex_messages: list[str] = Field(default_factory=list)
+    since: str = ""
+    until: str = ""
+    copy_move: int = Field(default=0, ge=0, le=4)
+    whitespace: bool = True
+    comments: bool = True
+    empty_lines: bool = True
+    max_workers: int | None = Field(default=None, ge=1)
+    blame: bool = True
+
+    @field_validator("rev")
+    @classmethod
+    def _check_rev(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("must not be empty")
+        if v.startswith("-") or "\0" in v or "\n" in v:
+            raise ValueError("must be a revision, not an option")
+        return v
+
+    @field_validator("ex_revisions")
+    @classmethod
+    def _check_revisions(cls, v: list[str]) -> list[str]:
+        out = []
+        for item in v:
+            s = item.strip().lower()
+            if not s or any(c not in "0123456789abcdef" for c in s):
+                raise ValueError(f"not a hexadecimal sha prefix: {item!r}")
+            out.append(s)
+        return out
+
+    @field_validator("extensions")
+    @classmethod
+    def _strip_dots(cls, v: list[str]) -> list[str]:
+        return [e[1:] if e.startswith(".") else e for e in v]
+
+    @field_validator("since", "until")
+    @classmethod
+    def _check_date(cls, v: str) -> str:
+        if v.startswith("-") or "\0" in v:
+            raise ValueError("must be a date")
+        return v.strip()
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) if loc else "settings"
+
+
+def validate_settings(data: Any) -> Settings:
+    """Validate a dict (or Settings) into Settings; raise InvalidSettingsError naming fields."""
+    if isinstance(data, Settings):
+        return data
+    if data is None:
+        return Settings()
+    if not isinstance(data, dict):
+        raise InvalidSettingsError(
+            [{"field": "settings", "message": f"expected an object, got {type(data).__name__}"}]
+        )
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for e in exc.errors():
+            msg = e.get("msg", "invalid value")
+            if e.get("type") == "value_error" and msg.startswith("Value error, "):
+                msg = msg[len("Value error, ") :]
+            errors.append({"field": _format_loc(tuple(e.get("loc", ()))), "message": msg})
+        raise InvalidSettingsError(errors) from None
+
+
+def config_dir() -> Path:
+    """Directory of the settings file (computed at call time: honours XDG_CONFIG_HOME)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def load_settings() -> Settings:
+    """Saved settings, or defaults. A corrupt file is renamed aside and defaults are used."""
+    path = settings_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        log.warning("cannot read settings file %s: %s; using defaults", path, exc)
+        return Settings()
+    try:
+        return validate_settings(json.loads(text))
+    except (ValueError, InvalidSettingsError) as exc:
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime()) + f"-{time.time_ns() % 10**9}"
+        aside = path.with_name(f"{SETTINGS_FILE}.corrupt-{stamp}")
+        try:
+            os.replace(path, aside)
+            log.warning("settings file %s is corrupt (%s); moved to %s", path, exc, aside)
+        except OSError as mv_exc:
+            log.warning("settings file %s is corrupt (%s); cannot move: %s", path, exc, mv_exc)
+        return Settings()
+
+
+def save_settings(settings: Settings) -> Path:
+    """Write settings atomically (temp file in the same directory, then os.replace)."""
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(settings.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path

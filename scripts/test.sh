@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs every test dependency on a fresh machine and runs every check and test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh --dev
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+echo "== lint"
+cargo fmt --all --check
+cargo clippy --release --all-targets --quiet -- -D warnings
+.venv/bin/ruff check python tests
+.venv/bin/ruff format --check python tests
+
+echo "== rust unit tests"
+cargo test --release --quiet
+
+echo "== engine tests"
+(cd python && ../.venv/bin/pytest -q -n 2)
+
+echo "== end-to-end tests (real daemon binary)"
+GITINSPECTOR_LSP_BIN="$PWD/target/release/gitinspector-lsp" .venv/bin/pytest tests -q -n 2

@@ -1,0 +1,115 @@
+"""The command line: `analyze` numbers equal plain git's, `blame`, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from gitfixtures import build_rich_repo
+from oracle import blame_lines, expected
+from support import corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(daemon_bin: Path, *args: str, env: dict[str, str], cwd: Path | None = None):
+    return subprocess.run(
+        [str(daemon_bin), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600
+    )
+
+
+def person_key(author: dict) -> tuple:
+    return (tuple(sorted(set(author["names"]))), tuple(sorted(set(author["emails"]))))
+
+
+def assert_matches_plain_git(repo: Path, result: dict) -> None:
+    exp = expected(repo)
+    (analyzed,) = result["repositories"]
+    files = {f["path"]: f for f in analyzed["files"]}
+    assert sorted(files) == sorted(exp["files"])
+    for path, want in exp["files"].items():
+        assert {k: files[path][k] for k in want} == want, path
+    people = {person_key(a): a for a in analyzed["authors"]}
+    assert sorted(people) == sorted(exp["persons"])
+    for key, want in exp["persons"].items():
+        assert {k: people[key][k] for k in want} == want, key
+
+
+@pytest.fixture(scope="module")
+def rich_repo(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("rich") / "proj"
+    build_rich_repo(path)
+    return path
+
+
+def test_analyze_json_equals_plain_git_on_rich_repo(daemon_bin, isolated_env, rich_repo):
+    out = run_cli(daemon_bin, "analyze", str(rich_repo), "--format", "json", env=isolated_env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_plain_git(rich_repo, json.loads(out.stdout))
+
+
+def test_analyze_json_equals_plain_git_on_a_generated_history(daemon_bin, isolated_env, tmp_path):
+    repo = corpus.build(tmp_path / "corpus", corpus.PRESETS["tiny"])
+    out = run_cli(daemon_bin, "analyze", str(repo), "--format", "json", env=isolated_env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_plain_git(repo, json.loads(out.stdout))
+
+
+def test_analyze_json_equals_plain_git_on_this_project(daemon_bin, isolated_env):
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    out = run_cli(daemon_bin, "analyze", str(ROOT), "--format", "json", env=isolated_env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_plain_git(ROOT, json.loads(out.stdout))
+
+
+def test_analyze_table_lists_every_author_with_lines(daemon_bin, isolated_env, rich_repo):
+    out = run_cli(daemon_bin, "analyze", str(rich_repo), "--files", env=isolated_env)
+    assert out.returncode == 0, out.stderr
+    exp = expected(rich_repo)
+    header, *rows = [line for line in out.stdout.splitlines()[1:] if line.strip()]
+    assert header.split()[:2] == ["Author", "Email"]
+    for (names, _emails), person in exp["persons"].items():
+        assert any(
+            any(name in row for name in names) and f" {person['lines']} " in f" {row} "
+            for row in rows
+        ), (names, person)
+    assert "src/app.py" in out.stdout  # files table
+
+
+def test_blame_json_and_table_follow_git_blame(daemon_bin, isolated_env, rich_repo):
+    out = run_cli(
+        daemon_bin, "blame", "src/app.py", "--format", "json", env=isolated_env, cwd=rich_repo
+    )
+    assert out.returncode == 0, out.stderr
+    blame = json.loads(out.stdout)
+    per_line = [h["commit"] for h in blame["hunks"] for _ in range(h["line_count"])]
+    assert per_line == [sha for sha, _, _ in blame_lines(rich_repo, "src/app.py")]
+
+    table = run_cli(daemon_bin, "blame", str(rich_repo / "src/app.py"), env=isolated_env)
+    assert table.returncode == 0, table.stderr
+    text_lines = (rich_repo / "src/app.py").read_text().splitlines()
+    printed = table.stdout.splitlines()
+    assert len(printed) == len(text_lines)
+    for row, (sha, author, _), text in zip(
+        printed, blame_lines(rich_repo, "src/app.py"), text_lines, strict=True
+    ):
+        assert row.startswith(sha[:8]) and author in row and row.endswith(text)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["analyze", "/definitely/not/here"], "not a git repository"),
+        (["analyze", ".", "--copy-move", "9"], "copy_move"),
+        (["blame", "/definitely/not/here.txt"], "cannot open"),
+    ],
+)
+def test_errors_are_one_clear_line_and_nonzero(daemon_bin, isolated_env, tmp_path, args, message):
+    out = run_cli(daemon_bin, *args, env=isolated_env, cwd=tmp_path)
+    assert out.returncode != 0
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr

@@ -1,0 +1,75 @@
+"""Fixtures for the cross-component tests: the real daemon binary over stdio."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# support/ (clients, corpora) and the engine tests' git fixtures and oracle.
+sys.path[:0] = [str(Path(__file__).parent), str(ROOT / "python" / "tests")]
+
+from support.rpc import RpcClient  # noqa: E402
+
+
+def daemon_binary() -> Path:
+    configured = os.environ.get("GITINSPECTOR_LSP_BIN")
+    candidates = (
+        [Path(configured)]
+        if configured
+        else [ROOT / "target/release/gitinspector-lsp", ROOT / "target/debug/gitinspector-lsp"]
+    )
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    pytest.fail(f"daemon binary not built (looked for {candidates}); run the README's test command")
+
+
+@pytest.fixture(scope="session")
+def daemon_bin() -> Path:
+    return daemon_binary()
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITINSPECTOR")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".state"),
+        GIT_CONFIG_NOSYSTEM="1",
+    )
+    return env
+
+
+@pytest.fixture
+def start_daemon(daemon_bin: Path, isolated_env: dict[str, str], tmp_path: Path):
+    clients: list[RpcClient] = []
+
+    def start(extra_env: dict[str, str] | None = None, cwd: Path | None = None) -> RpcClient:
+        client = RpcClient(
+            [str(daemon_bin)],
+            env={**isolated_env, **(extra_env or {})},
+            cwd=cwd or tmp_path,
+            stderr_path=tmp_path / f"daemon-{len(clients)}.stderr",
+        )
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.close()
+        assert not client.protocol_errors, client.protocol_errors
+
+
+@pytest.fixture
+def daemon(start_daemon, tmp_path: Path) -> Iterator[RpcClient]:
+    client = start_daemon()
+    client.initialize(tmp_path)
+    yield client
