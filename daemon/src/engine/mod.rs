@@ -64,6 +64,23 @@ pub struct EngineError {
 }
 
 impl EngineError {
+    pub fn python(message: impl Into<String>) -> Self {
+        EngineError {
+            kind: EngineErrorKind::Python,
+            message: message.into(),
+            python_type: None,
+            traceback: None,
+            details: None,
+        }
+    }
+
+    /// Whether the Python exception's class is named `name`.
+    pub fn is_type(&self, name: &str) -> bool {
+        self.python_type
+            .as_deref()
+            .is_some_and(|t| t == name || t.ends_with(&format!(".{name}")))
+    }
+
     fn startup(message: impl Into<String>) -> Self {
         EngineError {
             kind: EngineErrorKind::Startup,

@@ -1,5 +1,5 @@
-//! The tower-lsp `LanguageServer` implementation: lifecycle and the glue
-//! shared by request handlers.
+//! The tower-lsp `LanguageServer` implementation: lifecycle, capabilities,
+//! and delegation to one module per request or notification.
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -8,13 +8,18 @@ use std::time::Instant;
 
 use serde_json::Value;
 use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::{
-    InitializeParams, InitializeResult, InitializedParams, MessageType, ServerCapabilities,
-    ServerInfo,
-};
+use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
+use super::config::Config;
 use super::session::Session;
+
+pub const COMMANDS: [&str; 4] = [
+    "gitinspector.analyzeWorkspace",
+    "gitinspector.fileAuthors",
+    "gitinspector.repositoryAuthors",
+    "gitinspector.showCommit",
+];
 
 pub struct Backend {
     pub(super) session: Arc<Session>,
@@ -28,9 +33,9 @@ impl Backend {
     }
 
     /// Runs a request handler, recording its latency and outcome.
-    pub(super) async fn measured<F>(&self, method: &'static str, handler: F) -> Result<Value>
+    pub(super) async fn measured<T, F>(&self, method: &'static str, handler: F) -> Result<T>
     where
-        F: Future<Output = Result<Value>>,
+        F: Future<Output = Result<T>>,
     {
         let started = Instant::now();
         let result = handler.await;
@@ -39,20 +44,74 @@ impl Backend {
             .record(method, started.elapsed(), result.is_ok());
         result
     }
+
+    /// Applies client configuration; a bad value is reported, not fatal.
+    pub(super) async fn apply_config(&self, value: &Value) {
+        match Config::from_value(value) {
+            Ok(config) => {
+                self.session
+                    .blame_store
+                    .set_budget(config.cache_budget_mb << 20);
+                *self
+                    .session
+                    .config
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner()) = config;
+                self.session.request_refresh();
+            }
+            Err(message) => {
+                tracing::warn!("{message}");
+                self.session
+                    .client
+                    .show_message(MessageType::WARNING, message)
+                    .await;
+            }
+        }
+    }
 }
 
 #[tower_lsp::async_trait]
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let progress = params
-            .capabilities
-            .window
-            .as_ref()
-            .and_then(|w| w.work_done_progress)
-            .unwrap_or(false);
-        self.session
-            .client_progress
-            .store(progress, Ordering::Relaxed);
+        let caps = &params.capabilities;
+        let support = &self.session.support;
+        let flag = |b: Option<bool>| b.unwrap_or(false);
+        support.progress.store(
+            flag(caps.window.as_ref().and_then(|w| w.work_done_progress)),
+            Ordering::Relaxed,
+        );
+        let workspace = caps.workspace.as_ref();
+        support.code_lens_refresh.store(
+            flag(workspace.and_then(|w| w.code_lens.as_ref()?.refresh_support)),
+            Ordering::Relaxed,
+        );
+        support.inlay_hint_refresh.store(
+            flag(workspace.and_then(|w| w.inlay_hint.as_ref()?.refresh_support)),
+            Ordering::Relaxed,
+        );
+        support.watched_files_registration.store(
+            flag(workspace.and_then(|w| w.did_change_watched_files?.dynamic_registration)),
+            Ordering::Relaxed,
+        );
+        let mut folders: Vec<_> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.and_then(|u| u.to_file_path().ok()));
+        }
+        *self
+            .session
+            .workspace_folders
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = folders;
+        if let Some(options) = &params.initialization_options {
+            self.apply_config(options).await;
+        }
+
         // Start Python now, off the critical path: `initialize` answers at once
         // and the first real request finds the engine warm.
         let session = self.session.clone();
@@ -61,12 +120,40 @@ impl LanguageServer for Backend {
                 tracing::error!("engine failed to start: {err}");
                 session
                     .client
-                    .log_message(MessageType::ERROR, format!("gitinspector engine: {err}"))
+                    .show_message(MessageType::ERROR, format!("gitinspector engine: {err}"))
                     .await;
             }
         });
         Ok(InitializeResult {
-            capabilities: ServerCapabilities::default(),
+            capabilities: ServerCapabilities {
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: COMMANDS.iter().map(|c| (*c).to_owned()).collect(),
+                    work_done_progress_options: WorkDoneProgressOptions {
+                        work_done_progress: Some(true),
+                    },
+                }),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
+                ..Default::default()
+            },
             server_info: Some(ServerInfo {
                 name: "gitinspector-lsp".to_owned(),
                 version: Some(env!("CARGO_PKG_VERSION").to_owned()),
@@ -75,11 +162,77 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        tracing::info!("client initialized");
+        self.register_git_watchers().await;
     }
 
     async fn shutdown(&self) -> Result<()> {
         tracing::info!("shutdown requested");
         Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        self.on_did_open(params).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.on_did_change(params);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.on_did_save(params).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.on_did_close(params);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.apply_config(&params.settings).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.on_did_change_watched_files(params).await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut folders = self
+            .session
+            .workspace_folders
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        let removed: Vec<_> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect();
+        folders.retain(|f| !removed.contains(f));
+        folders.extend(
+            params
+                .event
+                .added
+                .iter()
+                .filter_map(|f| f.uri.to_file_path().ok()),
+        );
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.measured("textDocument/hover", self.on_hover(params))
+            .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.measured("textDocument/codeLens", self.on_code_lens(params))
+            .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.measured("textDocument/inlayHint", self.on_inlay_hint(params))
+            .await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        self.measured("workspace/executeCommand", self.on_execute_command(params))
+            .await
     }
 }

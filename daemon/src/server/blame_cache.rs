@@ -226,7 +226,9 @@ mod tests {
     use serde_json::json;
 
     fn blame(lines: usize) -> Arc<CommittedBlame> {
-        let texts: Vec<String> = (0..lines).map(|i| format!("line {i} {}", "x".repeat(40))).collect();
+        let texts: Vec<String> = (0..lines)
+            .map(|i| format!("line {i} {}", "x".repeat(40)))
+            .collect();
         Arc::new(CommittedBlame {
             commits: vec![CommitInfo::not_committed()],
             line_commit: vec![0; lines],
@@ -251,7 +253,10 @@ mod tests {
         store.get(&key("a", "1"));
         store.insert(key("c", "1"), blame(100));
         assert!(store.get(&key("a", "1")).is_some());
-        assert!(store.get(&key("b", "1")).is_none(), "b was least recently used");
+        assert!(
+            store.get(&key("b", "1")).is_none(),
+            "b was least recently used"
+        );
         assert!(store.used_bytes() <= one * 2 + one / 2);
     }
 
@@ -260,7 +265,10 @@ mod tests {
         let store = BlameStore::new(usize::MAX);
         store.insert(key("a", "1"), blame(1));
         store.insert(key("b", "1"), blame(1));
-        assert_eq!(store.carry_over(&PathBuf::from("/r"), "1", "2", &["b".into()]), 1);
+        assert_eq!(
+            store.carry_over(&PathBuf::from("/r"), "1", "2", &["b".into()]),
+            1
+        );
         assert!(store.get(&key("a", "2")).is_some());
         assert!(store.get(&key("b", "2")).is_none());
     }

@@ -44,6 +44,7 @@ impl Document {
         self.version = version;
     }
 
+    #[cfg(test)]
     pub fn lines(&self) -> Vec<&str> {
         split_lines(&self.text)
     }

@@ -43,7 +43,10 @@ mod tests {
 
     #[test]
     fn deletions_shift_the_following_lines() {
-        assert_eq!(map_lines(&["a", "b", "c"], &["a", "c"]), vec![Some(0), Some(2)]);
+        assert_eq!(
+            map_lines(&["a", "b", "c"], &["a", "c"]),
+            vec![Some(0), Some(2)]
+        );
         assert_eq!(map_lines(&[], &["x"]), vec![None]);
     }
 }

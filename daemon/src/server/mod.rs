@@ -2,7 +2,15 @@
 //! module per custom request.
 
 mod backend;
+mod blame_cache;
+mod blocks;
+mod config;
+mod document_blame;
+mod documents;
 mod errors;
+mod format;
+mod line_map;
+mod notifications;
 mod progress;
 mod requests;
 mod session;

@@ -1,26 +1,51 @@
 //! State shared by all requests: the engine, caches and counters.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use dashmap::DashMap;
 use serde_json::Value;
 use tokio::sync::{mpsc, OnceCell};
-use tower_lsp::lsp_types::MessageType;
+use tower_lsp::lsp_types::{MessageType, Url};
 use tower_lsp::Client;
 
+use super::blame_cache::BlameStore;
+use super::config::Config;
+use super::document_blame::DocumentBlame;
+use super::documents::Document;
 use super::stats::Stats;
 use crate::engine::{CallHooks, Engine, EngineError, EngineErrorKind, LogRecord, LogSink};
 
+/// What the client said it supports, from `initialize`.
+#[derive(Default)]
+pub struct ClientSupport {
+    /// Server-initiated `$/progress`.
+    pub progress: AtomicBool,
+    pub code_lens_refresh: AtomicBool,
+    pub inlay_hint_refresh: AtomicBool,
+    pub watched_files_registration: AtomicBool,
+}
+
 pub struct Session {
     pub client: Client,
+    pub support: ClientSupport,
+    pub config: RwLock<Config>,
+    /// Workspace folders, the default subject of `gitinspector.analyzeWorkspace`.
+    pub workspace_folders: RwLock<Vec<PathBuf>>,
+    pub documents: DashMap<Url, Document>,
+    /// Last computed blame per open document (checked against version and HEAD).
+    pub views: DashMap<Url, Arc<DocumentBlame>>,
+    pub blame_store: BlameStore,
+    /// The HEAD last seen per repository root.
+    pub repo_heads: DashMap<PathBuf, String>,
+    pub users: DashMap<PathBuf, Value>,
+    pub commit_cache: DashMap<(PathBuf, String, Option<String>), Arc<Value>>,
     engine: OnceCell<Result<Arc<Engine>, EngineError>>,
     log_sink: LogSink,
     pub stats: Stats,
     /// Finished analyses by (settings, revisions): immutable once computed.
     pub analyses: DashMap<String, Arc<Value>>,
-    /// The client said it can show `$/progress` for server-initiated work.
-    pub client_progress: AtomicBool,
 }
 
 impl Session {
@@ -31,13 +56,22 @@ impl Session {
             crate::logging::python_record(&record);
             let _ = log_tx.send(record);
         });
+        let config = Config::default();
         Arc::new(Session {
             client,
+            support: ClientSupport::default(),
+            blame_store: BlameStore::new(config.cache_budget_mb << 20),
+            config: RwLock::new(config),
+            workspace_folders: RwLock::default(),
+            documents: DashMap::new(),
+            views: DashMap::new(),
+            repo_heads: DashMap::new(),
+            users: DashMap::new(),
+            commit_cache: DashMap::new(),
             engine: OnceCell::new(),
             log_sink,
             stats: Stats::default(),
             analyses: DashMap::new(),
-            client_progress: AtomicBool::new(false),
         })
     }
 
@@ -91,13 +125,7 @@ impl Session {
 }
 
 fn panicked(err: tokio::task::JoinError) -> EngineError {
-    EngineError {
-        kind: EngineErrorKind::Python,
-        message: format!("engine call failed: {err}"),
-        python_type: None,
-        traceback: None,
-        details: None,
-    }
+    EngineError::python(format!("engine call failed: {err}"))
 }
 
 /// Python log records become `window/logMessage` notifications.
@@ -135,5 +163,29 @@ impl Session {
     /// The engine if it has already started, without starting it.
     pub fn engine_if_started(&self) -> Option<Arc<Engine>> {
         self.engine.get().and_then(|r| r.as_ref().ok().cloned())
+    }
+}
+
+impl Session {
+    pub fn config(&self) -> Config {
+        self.config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Asks the editor to redraw lenses and hints (blame changed under them).
+    pub fn request_refresh(&self) {
+        let client = self.client.clone();
+        let lenses = self.support.code_lens_refresh.load(Ordering::Relaxed);
+        let hints = self.support.inlay_hint_refresh.load(Ordering::Relaxed);
+        tokio::spawn(async move {
+            if lenses {
+                let _ = client.code_lens_refresh().await;
+            }
+            if hints {
+                let _ = client.inlay_hint_refresh().await;
+            }
+        });
     }
 }

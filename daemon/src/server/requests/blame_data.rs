@@ -9,7 +9,7 @@ impl Backend {
     pub async fn get_blame_data(&self, params: Value) -> Result<Value> {
         self.measured(
             "gitinspector/getBlameData",
-            self.cached_analysis("get_blame_data", "Computing blame", params),
+            self.analysis_request("get_blame_data", "Computing blame", params),
         )
         .await
     }

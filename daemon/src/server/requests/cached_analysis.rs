@@ -17,7 +17,8 @@ use crate::server::session::CancelOnDrop;
 use crate::server::Backend;
 
 impl Backend {
-    pub(super) async fn cached_analysis(
+    /// Params: a settings object, optionally with the LSP `workDoneToken`.
+    pub(super) async fn analysis_request(
         &self,
         function: &'static str,
         title: &str,
@@ -35,7 +36,17 @@ impl Backend {
             ),
             None => None,
         };
-        let settings = Value::Object(settings);
+        self.cached_analysis(function, title, Value::Object(settings), token)
+            .await
+    }
+
+    pub(crate) async fn cached_analysis(
+        &self,
+        function: &'static str,
+        title: &str,
+        settings: Value,
+        token: Option<ProgressToken>,
+    ) -> Result<Value> {
         let session = &self.session;
         let key = cache_key(function, &settings);
         if let Some(hit) = key.as_ref().and_then(|k| session.analyses.get(k)) {
@@ -46,7 +57,8 @@ impl Backend {
 
         let cancel = CancelOnDrop::new();
         let server_progress = session
-            .client_progress
+            .support
+            .progress
             .load(std::sync::atomic::Ordering::Relaxed);
         let progress = Progress::begin(&session.client, token, server_progress, title).await;
         let hooks = CallHooks {

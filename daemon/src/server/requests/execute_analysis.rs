@@ -9,7 +9,7 @@ impl Backend {
     pub async fn execute_analysis(&self, params: Value) -> Result<Value> {
         self.measured(
             "gitinspector/executeAnalysis",
-            self.cached_analysis("execute_analysis", "Analyzing authorship", params),
+            self.analysis_request("execute_analysis", "Analyzing authorship", params),
         )
         .await
     }

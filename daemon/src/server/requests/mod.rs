@@ -1,10 +1,15 @@
 //! Custom `gitinspector/*` requests, one module each.
 
+mod blame;
 mod blame_data;
 mod cached_analysis;
+mod code_lens;
 mod engine_info;
 mod execute_analysis;
+mod execute_command;
 mod health_check;
+mod hover;
+mod inlay_hint;
 mod performance_stats;
 mod settings;
 
@@ -24,4 +29,6 @@ pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backen
             "gitinspector/getPerformanceStats",
             Backend::get_performance_stats,
         )
+        .custom_method("gitinspector/blame", Backend::blame)
+        .custom_method("gitinspector/setBlocks", Backend::set_blocks)
 }

@@ -16,6 +16,11 @@ impl Backend {
                 .unwrap_or_default();
             let mut stats = self.session.stats.snapshot(python_time);
             stats["cached_results"] = json!(self.session.analyses.len());
+            stats["blame_cache"] = json!({
+                "entries": self.session.blame_store.len(),
+                "bytes": self.session.blame_store.used_bytes(),
+                "open_documents": self.session.documents.len(),
+            });
             Ok(stats)
         })
         .await

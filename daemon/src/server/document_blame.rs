@@ -1,0 +1,341 @@
+//! The blame of a document as the editor holds it: committed blame from the
+//! cache (or one `git blame`), mapped onto unsaved edits by a line diff.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tower_lsp::lsp_types::Url;
+
+use super::blame_cache::{BlameKey, CommitInfo, CommittedBlame, NOT_COMMITTED};
+use super::blocks;
+use super::documents::{split_lines, Block};
+use super::line_map::map_lines;
+use super::session::Session;
+use crate::engine::{CallHooks, EngineError};
+use crate::repo::Repository;
+
+pub struct DocumentBlame {
+    pub uri: Url,
+    pub version: Option<i32>,
+    pub repository: Option<PathBuf>,
+    pub path: String,
+    pub revision: Option<String>,
+    /// Per buffer line, an index into `commits`.
+    pub lines: Vec<u32>,
+    pub commits: Vec<CommitInfo>,
+    pub blocks: Vec<Block>,
+    /// The buffer's lines' lengths in UTF-16 units (end-of-line positions).
+    pub line_ends: Vec<u32>,
+}
+
+impl DocumentBlame {
+    pub fn commit_at(&self, line: u32) -> Option<&CommitInfo> {
+        self.lines
+            .get(line as usize)
+            .map(|&i| &self.commits[i as usize])
+    }
+
+    pub fn in_repository(&self) -> bool {
+        self.repository.is_some()
+    }
+
+    /// The compact form served by `gitinspector/blame`.
+    pub fn to_json(&self, current_user: &Value) -> Value {
+        let mut hunks = Vec::new();
+        let mut start = 0usize;
+        while start < self.lines.len() {
+            let commit = self.lines[start];
+            let mut end = start + 1;
+            while end < self.lines.len() && self.lines[end] == commit {
+                end += 1;
+            }
+            hunks.push(json!({
+                "startLine": start,
+                "lineCount": end - start,
+                "commit": self.commits[commit as usize].sha,
+            }));
+            start = end;
+        }
+        let user_email = current_user
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_lowercase);
+        let commits: Vec<Value> = self
+            .commits
+            .iter()
+            .map(|c| {
+                let mut v = serde_json::to_value(c).unwrap_or_default();
+                let mine = c.sha != NOT_COMMITTED
+                    && user_email.as_deref() == Some(c.email.to_lowercase().as_str());
+                v["isCurrentUser"] = json!(mine);
+                v
+            })
+            .collect();
+        json!({
+            "uri": self.uri,
+            "version": self.version,
+            "repository": self.repository,
+            "path": self.path,
+            "revision": self.revision,
+            "lineCount": self.lines.len(),
+            "hunks": hunks,
+            "commits": commits,
+            "currentUser": current_user,
+        })
+    }
+}
+
+impl Session {
+    /// The document's blame now. Outside a repository: an empty blame.
+    pub async fn document_blame(
+        self: &Arc<Self>,
+        uri: &Url,
+    ) -> Result<Arc<DocumentBlame>, EngineError> {
+        let path = uri.to_file_path().unwrap_or_default();
+        let (version, text, supplied_blocks) = match self.documents.get(uri) {
+            Some(doc) => (Some(doc.version), doc.text.clone(), doc.blocks.clone()),
+            None => (
+                None,
+                std::fs::read_to_string(&path).unwrap_or_default(),
+                None,
+            ),
+        };
+        let repo = Repository::discover(&path);
+        let head = repo.as_ref().and_then(Repository::head);
+        if let Some(view) = self.views.get(uri) {
+            if view.version.is_some()
+                && view.version == version
+                && view.revision == head
+                && view.repository.as_ref() == repo.as_ref().map(|r| &r.root)
+            {
+                return Ok(view.clone());
+            }
+        }
+        let lines = split_lines(&text);
+        let line_ends = lines
+            .iter()
+            .map(|l| l.encode_utf16().count() as u32)
+            .collect();
+        let blocks = supplied_blocks.unwrap_or_else(|| blocks::detect(&lines));
+        let Some(repo) = repo else {
+            return Ok(Arc::new(DocumentBlame {
+                uri: uri.clone(),
+                version,
+                repository: None,
+                path: path.to_string_lossy().into_owned(),
+                revision: None,
+                lines: vec![],
+                commits: vec![],
+                blocks,
+                line_ends,
+            }));
+        };
+        let relative = relative_path(&repo.root, &path);
+        if let Some(head) = &head {
+            self.note_head(&repo.root, head).await;
+        }
+        let committed = match &head {
+            Some(head) => self.committed_blame(&repo.root, head, &relative).await?,
+            None => Arc::new(CommittedBlame::untracked()),
+        };
+        let committed_texts: Vec<&str> = committed.texts.iter().map(String::as_str).collect();
+        let mapping = map_lines(&committed_texts, &lines);
+        let mut commits = committed.commits.clone();
+        let not_committed = commits.len() as u32;
+        let mut used_not_committed = false;
+        let per_line = mapping
+            .iter()
+            .map(|m| match m {
+                Some(i) => committed.line_commit[*i as usize],
+                None => {
+                    used_not_committed = true;
+                    not_committed
+                }
+            })
+            .collect();
+        if used_not_committed {
+            commits.push(CommitInfo::not_committed());
+        }
+        let view = Arc::new(DocumentBlame {
+            uri: uri.clone(),
+            version,
+            repository: Some(repo.root.clone()),
+            path: relative,
+            revision: head,
+            lines: per_line,
+            commits,
+            blocks,
+            line_ends,
+        });
+        if version.is_some() {
+            self.views.insert(uri.clone(), view.clone());
+        }
+        Ok(view)
+    }
+
+    /// Committed blame of `path` at `revision`: cached, else one `git blame`.
+    async fn committed_blame(
+        self: &Arc<Self>,
+        root: &Path,
+        revision: &str,
+        path: &str,
+    ) -> Result<Arc<CommittedBlame>, EngineError> {
+        let key = BlameKey {
+            root: root.to_path_buf(),
+            revision: revision.to_owned(),
+            path: path.to_owned(),
+        };
+        if let Some(hit) = self.blame_store.get(&key) {
+            self.stats.cache_hit();
+            return Ok(hit);
+        }
+        self.stats.cache_miss();
+        let args = vec![
+            json!(root),
+            json!(path),
+            json!(revision),
+            Value::Null,
+            json!(true),
+        ];
+        let blame = match self
+            .call_engine("blame_file", args, CallHooks::default())
+            .await
+        {
+            Ok(value) => Arc::new(CommittedBlame::from_engine(&value).ok_or_else(|| {
+                EngineError::python(format!("unexpected blame_file result for {path}"))
+            })?),
+            Err(err) if err.is_type("FileNotTrackedError") => Arc::new(CommittedBlame::untracked()),
+            Err(err) => return Err(err),
+        };
+        self.blame_store.insert(key, blame.clone());
+        Ok(blame)
+    }
+
+    /// Records the HEAD seen for a repository; when it moved, keeps the
+    /// cached blame of every file the move did not touch, drops the old
+    /// revision's analyses, and asks the editor to redraw.
+    pub async fn note_head(self: &Arc<Self>, root: &Path, head: &str) {
+        let previous = self.repo_heads.insert(root.to_path_buf(), head.to_owned());
+        let Some(old) = previous.filter(|old| old != head) else {
+            return;
+        };
+        tracing::info!(repo = %root.display(), %old, new = %head, "HEAD moved");
+        let args = vec![json!(root), json!(old), json!(head)];
+        match self
+            .call_engine("changed_paths", args, CallHooks::default())
+            .await
+        {
+            Ok(Value::Array(paths)) => {
+                let changed: Vec<String> = paths
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_owned))
+                    .collect();
+                let kept = self
+                    .blame_store
+                    .carry_over(&root.to_path_buf(), &old, head, &changed);
+                tracing::debug!(kept, changed = changed.len(), "blame carried over");
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!("cannot list changed paths: {err}"),
+        }
+        self.analyses.retain(|key, _| !key.contains(old.as_str()));
+        self.request_refresh();
+    }
+
+    /// Current user of a repository, for "You" in blame (cached per repository).
+    pub async fn current_user(self: &Arc<Self>, root: &Path) -> Value {
+        if let Some(user) = self.users.get(root) {
+            return user.clone();
+        }
+        let user = self
+            .call_engine("current_user", vec![json!(root)], CallHooks::default())
+            .await
+            .unwrap_or(Value::Null);
+        self.users.insert(root.to_path_buf(), user.clone());
+        user
+    }
+
+    /// Commit details for hovers and `gitinspector.showCommit` (cached).
+    pub async fn commit_details(
+        self: &Arc<Self>,
+        root: &Path,
+        sha: &str,
+        path: Option<&str>,
+    ) -> Result<Arc<Value>, EngineError> {
+        let key = (root.to_path_buf(), sha.to_owned(), path.map(str::to_owned));
+        if let Some(hit) = self.commit_cache.get(&key) {
+            return Ok(hit.clone());
+        }
+        let details = self
+            .call_engine(
+                "get_commit_details",
+                vec![json!(root), json!(sha), json!(path)],
+                CallHooks::default(),
+            )
+            .await?;
+        let details = Arc::new(details);
+        self.commit_cache.insert(key, details.clone());
+        Ok(details)
+    }
+}
+
+fn relative_path(root: &Path, path: &Path) -> String {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canonical(root);
+    // The file itself may not exist yet (a new buffer): canonicalize its folder.
+    let path = match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => canonical(dir).join(name),
+        _ => path.to_path_buf(),
+    };
+    path.strip_prefix(&root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| path.to_string_lossy().into_owned())
+}
+
+/// One author's share of some lines of a document.
+pub struct AuthorShare<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub lines: usize,
+    /// The author's most recent commit among these lines.
+    pub latest: &'a CommitInfo,
+}
+
+impl DocumentBlame {
+    /// Authors of lines `[start, end)`, most lines first; uncommitted lines
+    /// count as the pseudo-author "Not Committed Yet".
+    pub fn authors(&self, start: usize, end: usize) -> Vec<AuthorShare<'_>> {
+        let mut shares: Vec<AuthorShare<'_>> = Vec::new();
+        let end = end.min(self.lines.len());
+        for &index in &self.lines[start.min(end)..end] {
+            let commit = &self.commits[index as usize];
+            match shares.iter_mut().find(|s| s.name == commit.author) {
+                Some(share) => {
+                    share.lines += 1;
+                    if commit.author_time > share.latest.author_time {
+                        share.latest = commit;
+                    }
+                }
+                None => shares.push(AuthorShare {
+                    name: &commit.author,
+                    email: &commit.email,
+                    lines: 1,
+                    latest: commit,
+                }),
+            }
+        }
+        shares.sort_by(|a, b| b.lines.cmp(&a.lines).then(a.name.cmp(b.name)));
+        shares
+    }
+
+    /// The most recent commit among lines `[start, end)`.
+    pub fn latest(&self, start: usize, end: usize) -> Option<&CommitInfo> {
+        let end = end.min(self.lines.len());
+        self.lines[start.min(end)..end]
+            .iter()
+            .map(|&i| &self.commits[i as usize])
+            .filter(|c| c.sha != NOT_COMMITTED)
+            .max_by_key(|c| c.author_time)
+    }
+}

@@ -1,0 +1,73 @@
+//! Dates and the blame text template.
+
+use chrono::{DateTime, Local, TimeZone, Utc};
+
+use super::blame_cache::{CommitInfo, NOT_COMMITTED};
+
+/// "3 days ago", "just now", "in the future".
+pub fn relative_date(timestamp: i64, now: i64) -> String {
+    let seconds = now - timestamp;
+    if seconds < 0 {
+        return "in the future".to_owned();
+    }
+    const UNITS: [(i64, &str); 6] = [
+        (365 * 86_400, "year"),
+        (30 * 86_400, "month"),
+        (7 * 86_400, "week"),
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+    ];
+    for (size, name) in UNITS {
+        let n = seconds / size;
+        if n >= 1 {
+            return format!("{n} {name}{} ago", if n == 1 { "" } else { "s" });
+        }
+    }
+    "just now".to_owned()
+}
+
+pub fn absolute_date(timestamp: i64) -> String {
+    Local
+        .timestamp_opt(timestamp, 0)
+        .single()
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A date as the configuration asks: "relative", "absolute" or a strftime pattern.
+pub fn date(timestamp: i64, format: &str) -> String {
+    match format {
+        "relative" => relative_date(timestamp, Utc::now().timestamp()),
+        "absolute" => absolute_date(timestamp),
+        pattern => DateTime::from_timestamp(timestamp, 0)
+            .map(|t| t.with_timezone(&Local).format(pattern).to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Fills `${author}`, `${email}`, `${date}`, `${summary}`, `${sha}`.
+pub fn blame_text(template: &str, commit: &CommitInfo, date_format: &str) -> String {
+    if commit.sha == NOT_COMMITTED {
+        return "Not Committed Yet".to_owned();
+    }
+    template
+        .replace("${author}", &commit.author)
+        .replace("${email}", &commit.email)
+        .replace("${date}", &date(commit.author_time, date_format))
+        .replace("${summary}", &commit.summary)
+        .replace("${sha}", &commit.sha[..commit.sha.len().min(8)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_dates_pick_the_largest_unit() {
+        assert_eq!(relative_date(1000, 1000), "just now");
+        assert_eq!(relative_date(0, 3 * 86_400 + 5), "3 days ago");
+        assert_eq!(relative_date(0, 3_600), "1 hour ago");
+        assert_eq!(relative_date(0, 800 * 86_400), "2 years ago");
+    }
+}

@@ -1,0 +1,8 @@
+//! Notifications from the client, one module each.
+
+mod did_change;
+mod did_change_watched_files;
+mod did_close;
+mod did_open;
+mod did_save;
+mod set_blocks;

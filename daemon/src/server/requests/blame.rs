@@ -1,0 +1,36 @@
+//! `gitinspector/blame`: the whole document's blame, following unsaved
+//! edits, in the compact form the editor extensions render from.
+
+use serde::Deserialize;
+use serde_json::Value;
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::TextDocumentIdentifier;
+
+use crate::server::errors::{invalid_params, to_rpc};
+use crate::server::Backend;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BlameParams {
+    text_document: TextDocumentIdentifier,
+}
+
+impl Backend {
+    pub async fn blame(&self, params: Value) -> Result<Value> {
+        self.measured("gitinspector/blame", async {
+            let params: BlameParams = serde_json::from_value(params)
+                .map_err(|e| invalid_params(format!("expected {{textDocument: {{uri}}}}: {e}")))?;
+            let view = self
+                .session
+                .document_blame(&params.text_document.uri)
+                .await
+                .map_err(to_rpc)?;
+            let user = match &view.repository {
+                Some(root) => self.session.current_user(root).await,
+                None => Value::Null,
+            };
+            Ok(view.to_json(&user))
+        })
+        .await
+    }
+}

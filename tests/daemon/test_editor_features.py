@@ -1,0 +1,377 @@
+"""Editor features over plain LSP: document blame that follows edits and
+commits, hovers, code lenses, inlay hints, commands. Every response is
+checked against lsprotocol's types (an independent LSP implementation)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from lsprotocol.converters import get_converter
+from support.gitrepo import GitRepo
+
+ALICE = ("Alice Example", "alice@example.com")
+BOB = ("Bob Builder", "bob@example.com")
+NOT_COMMITTED = "0" * 40
+CAPABILITIES = {
+    "window": {"workDoneProgress": True},
+    "workspace": {
+        "codeLens": {"refreshSupport": True},
+        "inlayHint": {"refreshSupport": True},
+        "didChangeWatchedFiles": {"dynamicRegistration": True},
+    },
+}
+converter = get_converter()
+
+
+def typed(value, cls):
+    """Structure a response with lsprotocol: malformed responses raise."""
+    return converter.structure(value, cls)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    r = GitRepo(tmp_path / "repo")
+    r.git("config", "user.name", BOB[0])
+    r.git("config", "user.email", BOB[1])
+    r.commit(
+        "Add module\n\nLonger explanation of the module.",
+        {
+            "mod.py": "import os\n\ndef f(x):\n    y = x + 1\n    return y\n\n\nclass C:\n"
+            "    a = 1\n    b = 2\n",
+            "other.txt": "o\n",
+        },
+        author=ALICE,
+    )
+    r.commit(
+        "Tweak f",
+        {
+            "mod.py": "import os\n\ndef f(x):\n    y = x + 2\n    return y\n\n\n"
+            "class C:\n    a = 1\n    b = 2\n"
+        },
+        author=BOB,
+    )
+    return r
+
+
+@pytest.fixture
+def lsp(start_daemon, repo):
+    client = start_daemon()
+    client.initialize(
+        repo.root, capabilities=CAPABILITIES, options={"inlayHints": {"enabled": True}}
+    )
+    return client
+
+
+def open_doc(client, path: Path, version: int = 1) -> str:
+    uri = path.as_uri()
+    client.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": uri,
+                "languageId": "python",
+                "version": version,
+                "text": path.read_text(),
+            }
+        },
+    )
+    return uri
+
+
+def per_line(blame: dict) -> list[str]:
+    return [h["commit"] for h in blame["hunks"] for _ in range(h["lineCount"])]
+
+
+def commit_table(blame: dict) -> dict[str, dict]:
+    return {c["sha"]: c for c in blame["commits"]}
+
+
+def test_blame_equals_git_blame_line_by_line(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert blame["version"] == 1 and blame["revision"] == repo.head()
+    assert blame["path"] == "mod.py" and blame["repository"] == str(repo.root)
+    assert per_line(blame) == repo.blame_commits("mod.py")
+    table = commit_table(blame)
+    authors = [table[sha]["author"] for sha in per_line(blame)]
+    assert authors == repo.blame_authors("mod.py")
+    # The repository's user is Bob: his commits are marked as the current user's.
+    assert blame["currentUser"]["email"] == BOB[1]
+    assert {c["author"]: c["isCurrentUser"] for c in blame["commits"]} == {
+        ALICE[0]: False,
+        BOB[0]: True,
+    }
+
+
+def test_edits_make_exactly_the_edited_lines_not_committed(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    before = per_line(lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}}))
+    # Edit line 4 ("    return y") in place and insert a new line after line 0.
+    lsp.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [
+                {
+                    "range": {
+                        "start": {"line": 4, "character": 11},
+                        "end": {"line": 4, "character": 12},
+                    },
+                    "text": "y * 2",
+                },
+                {
+                    "range": {
+                        "start": {"line": 1, "character": 0},
+                        "end": {"line": 1, "character": 0},
+                    },
+                    "text": "import sys\n",
+                },
+            ],
+        },
+    )
+    after = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert after["version"] == 2
+    lines = per_line(after)
+    expected = before[:1] + [NOT_COMMITTED] + before[1:4] + [NOT_COMMITTED] + before[5:]
+    assert lines == expected
+    assert commit_table(after)[NOT_COMMITTED]["author"] == "Not Committed Yet"
+    # Following edits did not run git again: one blame computed (a miss), the rest hits.
+    stats = lsp.request("gitinspector/getPerformanceStats")
+    assert stats["blame_cache"]["entries"] == 1
+
+
+def test_untracked_and_outside_files(lsp, repo, tmp_path):
+    (repo.root / "new.py").write_text("a\nb\n")
+    uri = open_doc(lsp, repo.root / "new.py")
+    blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert per_line(blame) == [NOT_COMMITTED, NOT_COMMITTED]
+
+    outside = tmp_path / "outside" / "x.py"
+    outside.parent.mkdir()
+    outside.write_text("print(1)\n")
+    out_uri = open_doc(lsp, outside)
+    blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": out_uri}})
+    assert blame["repository"] is None and blame["hunks"] == []
+    assert lsp.request("textDocument/codeLens", {"textDocument": {"uri": out_uri}}) is None
+    hints = lsp.request(
+        "textDocument/inlayHint",
+        {
+            "textDocument": {"uri": out_uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}},
+        },
+    )
+    assert hints is None
+    hover = lsp.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": out_uri}, "position": {"line": 0, "character": 0}},
+    )
+    assert hover is None
+    errors = [
+        n
+        for n in lsp.notifications
+        if n["method"] == "window/showMessage" and n["params"]["type"] == 1
+    ]
+    assert errors == []
+
+
+def test_hover_shows_commit_details(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    hover = typed(
+        lsp.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 1}},
+        ),
+        types.Hover,
+    )
+    text = hover.contents.value
+    sha = repo.blame_commits("mod.py")[2]
+    assert sha[:12] in text
+    assert ALICE[0] in text and ALICE[1] in text
+    assert "Longer explanation of the module." in text
+    numstat = repo.git("show", "--numstat", "--format=", sha, "--", "mod.py").split()
+    changed = int(numstat[0]) + int(numstat[1])
+    assert f"changed {changed} lines of this file" in text
+    assert "ago" in text  # relative date
+
+
+def test_code_lenses_name_authors_per_file_and_block(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    lenses = typed(
+        lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}}), list[types.CodeLens]
+    )
+    authors = repo.blame_authors("mod.py")
+    file_lens = lenses[0]
+    assert file_lens.range.start.line == 0
+    share = {a: round(100 * authors.count(a) / len(authors)) for a in set(authors)}
+    assert file_lens.command.title.startswith("2 authors · ")
+    for name, pct in share.items():
+        assert f"{name} {pct}%" in file_lens.command.title
+    assert f"last change {BOB[0]}" in file_lens.command.title
+    assert file_lens.command.command == "gitinspector.fileAuthors"
+    blocks = {lens.range.start.line: lens.command.title for lens in lenses[1:]}
+    assert set(blocks) == {2, 7}  # def f, class C
+
+    def by_lines(names: list[str]) -> str:
+        return ", ".join(sorted(set(names), key=lambda n: (-names.count(n), n)))
+
+    assert blocks[2].startswith(f"{by_lines(authors[2:5])} · last change {BOB[0]}")
+    assert blocks[7].startswith(f"{by_lines(authors[7:10])} · last change {ALICE[0]}")
+    # The lens command returns data to plain clients.
+    data = lsp.request(
+        "workspace/executeCommand",
+        {"command": file_lens.command.command, "arguments": file_lens.command.arguments},
+    )
+    assert {a["name"]: a["lines"] for a in data["authors"]} == {
+        a: authors.count(a) for a in set(authors)
+    }
+
+
+def test_inlay_hints_show_end_of_line_blame(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    hints = typed(
+        lsp.request(
+            "textDocument/inlayHint",
+            {
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 0}},
+            },
+        ),
+        list[types.InlayHint],
+    )
+    assert [h.position.line for h in hints] == [0, 1, 2, 3, 4]
+    lines = (repo.root / "mod.py").read_text().splitlines()
+    authors = repo.blame_authors("mod.py")
+    for hint in hints:
+        assert hint.position.character == len(lines[hint.position.line])
+        assert hint.label.startswith(authors[hint.position.line] + ", ")
+    assert "Tweak f" in hints[3].label
+
+
+def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    other_uri = open_doc(lsp, repo.root / "other.txt")
+    lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    lsp.request("gitinspector/blame", {"textDocument": {"uri": other_uri}})
+    assert any(r["method"] == "client/registerCapability" for r in lsp.server_requests)
+
+    new_text = (repo.root / "mod.py").read_text().replace("a = 1", "a = 10")
+    repo.commit("Change a", {"mod.py": new_text}, author=ALICE)
+    lsp.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": new_text}]},
+    )
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        {"changes": [{"uri": (repo.root / ".git" / "HEAD").as_uri(), "type": 2}]},
+    )
+    deadline = time.monotonic() + 10
+    while not any(r["method"] == "workspace/codeLens/refresh" for r in lsp.server_requests):
+        assert time.monotonic() < deadline, "no codeLens refresh after a commit"
+        time.sleep(0.05)
+    assert any(r["method"] == "workspace/inlayHint/refresh" for r in lsp.server_requests)
+    blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert blame["revision"] == repo.head()
+    assert per_line(blame) == repo.blame_commits("mod.py")
+    assert NOT_COMMITTED not in per_line(blame)
+    lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
+    assert "last change Alice Example" in lenses[0]["command"]["title"]
+    # other.txt was not touched by the commit: its blame was carried over, not recomputed.
+    misses = lsp.request("gitinspector/getPerformanceStats")["cache"]["misses"]
+    lsp.request("gitinspector/blame", {"textDocument": {"uri": other_uri}})
+    assert lsp.request("gitinspector/getPerformanceStats")["cache"]["misses"] == misses
+
+
+def test_show_commit_and_repository_authors_commands(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    sha = repo.blame_commits("mod.py")[3]
+    details = lsp.request(
+        "workspace/executeCommand", {"command": "gitinspector.showCommit", "arguments": [uri, 3]}
+    )
+    assert details["sha"] == sha and details["summary"] == "Tweak f"
+    assert details["author"] == BOB[0]
+    analysis = lsp.request(
+        "workspace/executeCommand",
+        {"command": "gitinspector.repositoryAuthors", "arguments": [uri]},
+    )
+    (analyzed,) = analysis["repositories"]
+    lines = {}
+    for path in repo.git("ls-files").split():
+        for author in repo.blame_authors(path):
+            lines[author] = lines.get(author, 0) + 1
+    assert {a["name"]: a["lines"] for a in analyzed["authors"]} == lines
+
+
+def test_analyze_workspace_command_reports_progress_and_can_be_cancelled(lsp, repo, tmp_path):
+    from support import corpus
+
+    big = corpus.build(tmp_path / "big", corpus.PRESETS["small"])
+    result = lsp.request(
+        "workspace/executeCommand",
+        {"command": "gitinspector.analyzeWorkspace", "arguments": [], "workDoneToken": "analyze-1"},
+    )
+    assert result["repositories"][0]["path"] == str(repo.root)
+    lsp.wait_for(
+        lambda m: (
+            m["method"] == "$/progress"
+            and m["params"]["token"] == "analyze-1"
+            and m["params"]["value"]["kind"] == "end"
+        )
+    )
+
+    request_id, pending = lsp.send_request(
+        "workspace/executeCommand",
+        {"command": "gitinspector.analyzeWorkspace", "arguments": [{"input_fstrs": [str(big)]}]},
+    )
+    time.sleep(0.5)
+    lsp.cancel(request_id)
+    with pytest.raises(Exception) as err:
+        lsp.result(pending, timeout=30)
+    assert getattr(err.value, "code", None) == -32800
+    deadline = time.monotonic() + 30
+    while lsp.request("gitinspector/getPerformanceStats")["engine"]["in_flight"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert lsp.request("gitinspector/getPerformanceStats")["engine"]["cancelled"] == 1
+
+
+def test_configuration_changes_apply(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        {
+            "settings": {
+                "gitinspector": {
+                    "codeLens": {"file": True, "blocks": False},
+                    "inlayHints": {"enabled": True},
+                    "blameTemplate": "${author} | ${sha}",
+                    "dateFormat": "absolute",
+                }
+            }
+        },
+    )
+    lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
+    assert len(lenses) == 1
+    hints = lsp.request(
+        "textDocument/inlayHint",
+        {
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        },
+    )
+    sha = repo.blame_commits("mod.py")[0]
+    assert hints[0]["label"] == f"{repo.blame_authors('mod.py')[0]} | {sha[:8]}"
+
+
+def test_nested_repository_file_belongs_to_the_innermost(lsp, repo):
+    inner = GitRepo(repo.root / "vendor" / "inner")
+    inner.commit("inner", {"lib.py": "x = 1\n"}, author=BOB)
+    uri = open_doc(lsp, inner.root / "lib.py")
+    blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert blame["repository"] == str(inner.root)
+    assert blame["path"] == "lib.py"
+    assert per_line(blame) == inner.blame_commits("lib.py")
+    subprocess.run(["git", "status"], cwd=repo.root, check=True, capture_output=True)
