@@ -20,3 +20,6 @@ echo "== engine tests"
 
 echo "== end-to-end tests (real daemon binary)"
 GITINSPECTOR_LSP_BIN="$PWD/target/release/gitinspector-lsp" .venv/bin/pytest tests -q -n 2
+
+echo "== neovim plugin in a real Neovim"
+GITINSPECTOR_LSP_BIN="$PWD/target/release/gitinspector-lsp" bash scripts/test-nvim.sh

@@ -1,0 +1,157 @@
+-- Small shared helpers: dates, the blame template, floats.
+local M = {}
+
+M.NOT_COMMITTED = string.rep('0', 40)
+
+--- "3 days ago", "just now", "in the future" (the daemon's wording).
+function M.relative_date(t, now)
+  local seconds = (now or os.time()) - t
+  if seconds < 0 then
+    return 'in the future'
+  end
+  local units = {
+    { 365 * 86400, 'year' },
+    { 30 * 86400, 'month' },
+    { 7 * 86400, 'week' },
+    { 86400, 'day' },
+    { 3600, 'hour' },
+    { 60, 'minute' },
+  }
+  for _, u in ipairs(units) do
+    local n = math.floor(seconds / u[1])
+    if n >= 1 then
+      return string.format('%d %s%s ago', n, u[2], n == 1 and '' or 's')
+    end
+  end
+  return 'just now'
+end
+
+--- A date as configured: "relative", "absolute" or a strftime pattern.
+function M.date(t, format)
+  if not t then
+    return ''
+  end
+  if format == nil or format == 'relative' then
+    return M.relative_date(t)
+  elseif format == 'absolute' then
+    return os.date('%Y-%m-%d %H:%M', t)
+  end
+  return os.date(format, t)
+end
+
+--- Is this commit the current user's? (email equal to currentUser.email)
+function M.is_you(commit, current_user)
+  if not commit or commit.sha == M.NOT_COMMITTED then
+    return false
+  end
+  if commit.isCurrentUser then
+    return true
+  end
+  local email = type(current_user) == 'table' and current_user.email or nil
+  return type(email) == 'string'
+    and type(commit.email) == 'string'
+    and email:lower() == commit.email:lower()
+end
+
+--- The author name to show: "You" for the current user's commits.
+function M.author(commit, current_user, you)
+  if not commit then
+    return ''
+  end
+  if commit.sha == M.NOT_COMMITTED then
+    return 'Not Committed Yet'
+  end
+  if you and M.is_you(commit, current_user) then
+    return you
+  end
+  return commit.author or ''
+end
+
+--- Fills ${author} ${email} ${date} ${summary} ${sha}.
+function M.blame_text(template, commit, current_user, opts)
+  if commit.sha == M.NOT_COMMITTED then
+    return 'Not Committed Yet'
+  end
+  local fields = {
+    author = M.author(commit, current_user, opts.you),
+    email = commit.email or '',
+    date = M.date(commit.authorTime, opts.date_format),
+    summary = commit.summary or '',
+    sha = (commit.sha or ''):sub(1, 8),
+  }
+  return (template:gsub('%${(%w+)}', function(key)
+    return fields[key]
+  end))
+end
+
+function M.notify(msg, level)
+  vim.notify('[gitinspector] ' .. msg, level or vim.log.levels.INFO)
+end
+
+--- Display width of a string.
+function M.width(s)
+  return vim.fn.strdisplaywidth(s)
+end
+
+--- Pads (or cuts) to a display width; right-aligns when `right`.
+function M.pad(s, width, right)
+  s = tostring(s or '')
+  local w = M.width(s)
+  if w > width then
+    s = vim.fn.strcharpart(s, 0, width - 1) .. '…'
+    w = M.width(s)
+  end
+  local fill = string.rep(' ', width - w)
+  return right and (fill .. s) or (s .. fill)
+end
+
+--- A centred floating window over `lines`; q / <Esc> close it. Returns buf, win.
+function M.open_float(lines, opts)
+  opts = opts or {}
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = 'wipe'
+  if opts.filetype then
+    vim.bo[buf].filetype = opts.filetype
+  end
+  local width = 10
+  for _, l in ipairs(lines) do
+    width = math.max(width, M.width(l))
+  end
+  width = math.min(width + 1, math.max(20, vim.o.columns - 4))
+  local height = math.min(#lines, math.max(3, vim.o.lines - 6))
+  local cfg = {
+    relative = 'editor',
+    width = width,
+    height = math.max(1, height),
+    row = math.max(0, math.floor((vim.o.lines - height) / 2) - 1),
+    col = math.max(0, math.floor((vim.o.columns - width) / 2)),
+    style = 'minimal',
+    border = 'rounded',
+  }
+  if opts.title then
+    cfg.title = ' ' .. opts.title .. ' '
+    cfg.title_pos = 'center'
+  end
+  local win = vim.api.nvim_open_win(buf, opts.enter ~= false, cfg)
+  vim.wo[win].wrap = false
+  vim.wo[win].cursorline = opts.cursorline or false
+  for _, lhs in ipairs({ 'q', '<Esc>' }) do
+    vim.keymap.set('n', lhs, function()
+      if vim.api.nvim_win_is_valid(win) then
+        vim.api.nvim_win_close(win, true)
+      end
+    end, { buffer = buf, nowait = true, desc = 'Close' })
+  end
+  return buf, win
+end
+
+--- Replaces a float buffer's lines (it is kept non-modifiable).
+function M.set_lines(buf, lines)
+  vim.bo[buf].modifiable = true
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+end
+
+return M

@@ -1,0 +1,277 @@
+-- `:GitInspector authors [file]`: a floating, sortable table of authors.
+local client = require('gitinspector.client')
+local config = require('gitinspector.config')
+local util = require('gitinspector.util')
+
+local M = {}
+
+M.ns = vim.api.nvim_create_namespace('gitinspector_authors')
+
+local function num(v, decimals)
+  if type(v) ~= 'number' then
+    return ''
+  end
+  if decimals then
+    return string.format('%.' .. decimals .. 'f', v)
+  end
+  return tostring(math.floor(v + 0.5))
+end
+
+--- Column sets: key, title, value(row) -> string, sort value(row), right-aligned.
+M.columns = {
+  repository = {
+    { key = 'name', title = 'Author' },
+    { key = 'email', title = 'Email' },
+    { key = 'commits', title = 'Commits', right = true },
+    { key = 'insertions', title = 'Insertions', right = true },
+    { key = 'deletions', title = 'Deletions', right = true },
+    { key = 'lines', title = 'Lines', right = true },
+    { key = 'lines_pct', title = 'Lines %', right = true, decimals = 1 },
+    { key = 'stability', title = 'Stability', right = true, decimals = 0 },
+    { key = 'age', title = 'Age (days)', right = true, decimals = 0 },
+  },
+  file = {
+    { key = 'name', title = 'Author' },
+    { key = 'email', title = 'Email' },
+    { key = 'lines', title = 'Lines', right = true },
+    { key = 'percent', title = '%', right = true, decimals = 1 },
+    { key = 'last_time', title = 'Last change' },
+    { key = 'last_summary', title = 'Summary' },
+  },
+}
+
+--- Rows of the table from an executeAnalysis result (one block per repository).
+function M.repository_rows(repo)
+  local rows = {}
+  for _, a in ipairs(repo.authors or {}) do
+    rows[#rows + 1] = a
+  end
+  return rows
+end
+
+function M.file_rows(result)
+  local rows = {}
+  for _, a in ipairs(result.authors or {}) do
+    local last = a.lastChange or {}
+    rows[#rows + 1] = {
+      name = a.name,
+      email = a.email,
+      lines = a.lines,
+      percent = a.percent,
+      last_time = last.authorTime,
+      last_summary = last.summary or '',
+    }
+  end
+  return rows
+end
+
+local function cell(col, row)
+  local v = row[col.key]
+  if col.key == 'last_time' then
+    return v and util.date(v, config.options.date_format) or ''
+  end
+  if type(v) == 'number' then
+    return num(v, col.decimals)
+  end
+  return tostring(v or '')
+end
+
+local function sort_rows(rows, col, descending)
+  table.sort(rows, function(a, b)
+    local x, y = a[col.key], b[col.key]
+    if type(x) == 'string' or type(y) == 'string' then
+      x, y = tostring(x or ''):lower(), tostring(y or ''):lower()
+    else
+      x, y = x or 0, y or 0
+    end
+    if x == y then
+      return tostring(a.name or '') < tostring(b.name or '')
+    end
+    if descending then
+      return x > y
+    end
+    return x < y
+  end)
+end
+
+--- Table lines: a title line, a header, a rule, one line per row, a footer.
+function M.lines(state)
+  local cols = M.columns[state.kind]
+  local col = cols[state.sort]
+  sort_rows(state.rows, col, state.descending)
+  local widths = {}
+  for i, c in ipairs(cols) do
+    widths[i] = util.width(c.title)
+    for _, r in ipairs(state.rows) do
+      widths[i] = math.max(widths[i], util.width(cell(c, r)))
+    end
+    widths[i] = math.min(widths[i], c.key == 'last_summary' and 40 or 32)
+  end
+  local function line(values)
+    local parts = {}
+    for i, c in ipairs(cols) do
+      parts[i] = util.pad(values[i], widths[i], c.right)
+    end
+    return (table.concat(parts, '  '):gsub('%s+$', ''))
+  end
+  local header = {}
+  for i, c in ipairs(cols) do
+    header[i] = c.title .. (i == state.sort and (state.descending and ' ▼' or ' ▲') or '')
+    widths[i] = math.max(widths[i], util.width(header[i]))
+  end
+  local out = { state.title, '', line(header) }
+  local total = 0
+  for _, w in ipairs(widths) do
+    total = total + w + 2
+  end
+  out[#out + 1] = string.rep('─', total - 2)
+  for _, r in ipairs(state.rows) do
+    local values = {}
+    for i, c in ipairs(cols) do
+      values[i] = cell(c, r)
+    end
+    out[#out + 1] = line(values)
+  end
+  out[#out + 1] = ''
+  out[#out + 1] = 's: sort by next column  S: previous  r: reverse  q: close'
+  return out
+end
+
+local function redraw(state)
+  local lines = M.lines(state)
+  util.set_lines(state.buf, lines)
+  vim.api.nvim_buf_clear_namespace(state.buf, M.ns, 0, -1)
+  local hl = config.options.highlights
+  vim.api.nvim_buf_set_extmark(
+    state.buf,
+    M.ns,
+    0,
+    0,
+    { end_col = #lines[1], hl_group = hl.float_title }
+  )
+  vim.api.nvim_buf_set_extmark(state.buf, M.ns, 2, 0, { end_col = #lines[3], hl_group = 'Bold' })
+  vim.api.nvim_buf_set_extmark(state.buf, M.ns, #lines - 1, 0, {
+    end_col = #lines[#lines],
+    hl_group = 'Comment',
+  })
+  if vim.api.nvim_win_is_valid(state.win) then
+    local width = 0
+    for _, l in ipairs(lines) do
+      width = math.max(width, util.width(l))
+    end
+    local cfg = vim.api.nvim_win_get_config(state.win)
+    cfg.width = math.min(width + 1, math.max(20, vim.o.columns - 4))
+    cfg.col = math.max(0, math.floor((vim.o.columns - cfg.width) / 2))
+    vim.api.nvim_win_set_config(state.win, cfg)
+  end
+end
+
+--- Opens the float; `kind` is 'repository' or 'file'. Returns the state.
+function M.show(kind, title, rows)
+  local cols = M.columns[kind]
+  local sort = 1
+  for i, c in ipairs(cols) do
+    if c.key == 'lines' then
+      sort = i
+    end
+  end
+  local state = { kind = kind, title = title, rows = rows, sort = sort, descending = true }
+  state.buf, state.win = util.open_float(
+    { title },
+    { title = 'gitinspector', filetype = 'gitinspector-authors' }
+  )
+  vim.b[state.buf].gitinspector_kind = kind
+  redraw(state)
+  local function map(lhs, fn, desc)
+    vim.keymap.set('n', lhs, function()
+      fn()
+      redraw(state)
+    end, { buffer = state.buf, nowait = true, desc = desc })
+  end
+  map('s', function()
+    state.sort = state.sort % #cols + 1
+    state.descending = cols[state.sort].right == true
+  end, 'Sort by the next column')
+  map('S', function()
+    state.sort = (state.sort - 2) % #cols + 1
+    state.descending = cols[state.sort].right == true
+  end, 'Sort by the previous column')
+  map('r', function()
+    state.descending = not state.descending
+  end, 'Reverse the order')
+  M.last = state
+  return state
+end
+
+--- Shows a gitinspector.fileAuthors result (of the file, or of a block of it).
+function M.show_file(result)
+  local title = string.format('Authors of %s (%d lines)', result.path or '?', result.lines or 0)
+  return M.show('file', title, M.file_rows(result))
+end
+
+--- Runs a lens command (gitinspector.fileAuthors with [uri, block?]) and shows its authors.
+function M.run_lens(command, ctx)
+  client.execute(ctx.bufnr, command.command, command.arguments, function(err, result)
+    if err or not result then
+      util.notify('file authors: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
+      return
+    end
+    M.show_file(result)
+  end)
+end
+
+--- `:GitInspector authors` (scope 'repository') or `:GitInspector authors file`.
+function M.open(scope, bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local uri = client.uri(bufnr)
+  if scope == 'file' then
+    client.execute(bufnr, 'gitinspector.fileAuthors', { uri }, function(err, result)
+      if err or not result then
+        util.notify('file authors: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
+        return
+      end
+      M.show_file(result)
+    end)
+  else
+    util.notify('analyzing the repository…')
+    client.execute(bufnr, 'gitinspector.repositoryAuthors', { uri }, function(err, result)
+      if err or not result then
+        util.notify(
+          'repository authors: ' .. (err and err.message or 'no result'),
+          vim.log.levels.ERROR
+        )
+        return
+      end
+      M.show_analysis(result)
+    end)
+  end
+end
+
+--- Shows an executeAnalysis result (the first repository; others are notified).
+function M.show_analysis(result)
+  local repos = result.repositories or {}
+  if #repos == 0 then
+    util.notify('the analysis found no repository', vim.log.levels.WARN)
+    return
+  end
+  local repo = repos[1]
+  local totals = repo.totals or {}
+  local title = string.format(
+    'Authors of %s @ %s · %d files · %d lines',
+    repo.name or repo.path or '?',
+    (repo.revision or ''):sub(1, 8),
+    totals.files or 0,
+    totals.lines or 0
+  )
+  local state = M.show('repository', title, M.repository_rows(repo))
+  if #repos > 1 then
+    local names = {}
+    for i = 2, #repos do
+      names[#names + 1] = repos[i].name
+    end
+    util.notify('also analyzed: ' .. table.concat(names, ', ') .. ' (see :GitInspector report)')
+  end
+  return state
+end
+
+return M

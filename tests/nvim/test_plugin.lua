@@ -1,0 +1,666 @@
+-- End-to-end tests of gitinspector.nvim in a real, headless Neovim with the real daemon.
+-- Run (from the checkout root; scripts/test-nvim.sh sets the environment):
+--   nvim --headless -u NONE -i NONE -n --cmd 'set rtp^=editors/nvim' -l tests/nvim/test_plugin.lua
+-- Expected authors and line counts come from plain `git blame --porcelain`, never pasted.
+local passed, failed = 0, 0
+local out = io.stdout
+
+local function log(s)
+  out:write(s .. '\n')
+  out:flush()
+end
+
+local function test(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    passed = passed + 1
+    log('ok - ' .. name)
+  else
+    failed = failed + 1
+    log('not ok - ' .. name .. '\n    ' .. tostring(err):gsub('\n', '\n    '))
+  end
+end
+
+local function wait_for(what, fn, timeout)
+  local value
+  local ok = vim.wait(timeout or 20000, function()
+    value = fn()
+    return value ~= nil and value ~= false
+  end, 20)
+  if not ok then
+    error('timed out waiting for ' .. what, 2)
+  end
+  return value
+end
+
+local function eq(expected, actual, what)
+  if not vim.deep_equal(expected, actual) then
+    error(
+      string.format(
+        '%s: expected %s, got %s',
+        what or 'value',
+        vim.inspect(expected),
+        vim.inspect(actual)
+      ),
+      2
+    )
+  end
+end
+
+local function contains(haystack, needle, what)
+  if not haystack:find(needle, 1, true) then
+    error(string.format('%s: %q does not contain %q', what or 'text', haystack, needle), 2)
+  end
+end
+
+-- Messages, so that tests can see notifications.
+local notes = {}
+local orig_notify = vim.notify
+vim.notify = function(msg, level, opts)
+  notes[#notes + 1] = msg
+  return orig_notify(msg, level, opts)
+end
+
+----------------------------------------------------------------------------------------------
+-- The test repository: three authors with fixed names, emails and dates.
+local repo = vim.fn.tempname() .. '-gi-repo'
+vim.fn.mkdir(repo, 'p')
+repo = vim.uv.fs_realpath(repo)
+
+local AUTHORS = {
+  alice = { 'Alice Anders', 'alice@example.com' },
+  bob = { 'Bob Brown', 'bob@example.com' },
+  carol = { 'Carol Chen', 'carol@example.com' },
+}
+
+local function git(args, who, date)
+  local env = { GIT_CONFIG_NOSYSTEM = '1' }
+  if who then
+    env.GIT_AUTHOR_NAME, env.GIT_AUTHOR_EMAIL = who[1], who[2]
+    env.GIT_COMMITTER_NAME, env.GIT_COMMITTER_EMAIL = who[1], who[2]
+    env.GIT_AUTHOR_DATE, env.GIT_COMMITTER_DATE = date, date
+  end
+  local cmd = { 'git', '-C', repo }
+  vim.list_extend(cmd, args)
+  local r = vim.system(cmd, { env = env, text = true }):wait(30000)
+  if r.code ~= 0 then
+    error('git ' .. table.concat(args, ' ') .. ' failed: ' .. (r.stderr or ''))
+  end
+  return r.stdout
+end
+
+local function write(rel, lines)
+  vim.fn.writefile(lines, repo .. '/' .. rel)
+end
+
+git({ 'init', '-q', '-b', 'main' })
+git({ 'config', 'user.name', AUTHORS.alice[1] })
+git({ 'config', 'user.email', AUTHORS.alice[2] })
+git({ 'config', 'commit.gpgsign', 'false' })
+write('a.py', {
+  'import os',
+  '',
+  '',
+  'def parse(text):',
+  '    return text.split()',
+  '',
+  '',
+  'def render(items):',
+  '    return ", ".join(items)',
+})
+git({ 'add', 'a.py' })
+git({ 'commit', '-q', '-m', 'Add parser and renderer' }, AUTHORS.alice, '2023-01-10T10:00:00Z')
+write('a.py', {
+  'import os',
+  '',
+  '',
+  'def parse(text):',
+  '    return text.split()',
+  '',
+  '',
+  'def render(items):',
+  '    joined = " | ".join(items)',
+  '    return joined.strip()',
+  '',
+  '',
+  'def count(items):',
+  '    return len(items)',
+})
+git(
+  { 'commit', '-q', '-am', 'Render with bars and count items\n\nLonger explanation of the change.' },
+  AUTHORS.bob,
+  '2023-06-01T12:00:00Z'
+)
+write('a.py', {
+  'import os  # paths',
+  '',
+  '',
+  'def parse(text):',
+  '    return text.split()',
+  '',
+  '',
+  'def render(items):',
+  '    joined = " | ".join(items)',
+  '    return joined.strip()',
+  '',
+  '',
+  'def count(items):',
+  '    return len(items)',
+})
+write('b.py', { 'def helper():', '    return 42', '', 'VALUE = helper()' })
+git({ 'add', '.' })
+git({ 'commit', '-q', '-m', 'Add helper module' }, AUTHORS.carol, '2024-02-01T09:30:00Z')
+
+--- Per-line {sha, author, email, summary} of a file from `git blame --porcelain`.
+local function porcelain(rel)
+  local text = git({ 'blame', '--porcelain', 'HEAD', '--', rel })
+  local info, lines, current = {}, {}, nil
+  for _, l in ipairs(vim.split(text, '\n', { plain = true })) do
+    local sha = l:match(
+      '^(%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x) '
+    )
+    if sha then
+      current = sha
+      info[sha] = info[sha] or { sha = sha }
+    elseif l:sub(1, 1) == '\t' then
+      lines[#lines + 1] = info[current]
+    elseif current then
+      local key, value = l:match('^(%S+) (.*)$')
+      if key == 'author' or key == 'author-mail' or key == 'summary' then
+        info[current][key] = value
+      end
+    end
+  end
+  return lines
+end
+
+local blame_a = porcelain('a.py')
+local blame_b = porcelain('b.py')
+local function counts(...)
+  local c = {}
+  for _, lines in ipairs({ ... }) do
+    for _, l in ipairs(lines) do
+      c[l.author] = (c[l.author] or 0) + 1
+    end
+  end
+  return c
+end
+local file_counts = counts(blame_a)
+local repo_counts = counts(blame_a, blame_b)
+--- 0-based line of a.py last changed by `name`.
+local function line_of(name)
+  for i, l in ipairs(blame_a) do
+    if l.author == name and l.summary then
+      return i - 1
+    end
+  end
+  error('no line by ' .. name)
+end
+
+----------------------------------------------------------------------------------------------
+local gi = require('gitinspector')
+local config = require('gitinspector.config')
+local client = require('gitinspector.client')
+local cache = require('gitinspector.cache')
+local blame = require('gitinspector.blame')
+
+local progress = {}
+vim.api.nvim_create_autocmd('LspProgress', {
+  callback = function(ev)
+    progress[#progress + 1] = vim.deepcopy(ev.data.params)
+  end,
+})
+
+local binary = os.getenv('GITINSPECTOR_LSP_BIN')
+local buf
+
+test('the default binary is the checkout build when not on PATH', function()
+  local root = vim.fn.getcwd()
+  eq(vim.uv.fs_realpath(root), vim.uv.fs_realpath(config.checkout_root()), 'checkout root')
+  config.set({})
+  local path, how = config.binary()
+  if vim.fn.executable('gitinspector-lsp') == 1 then
+    eq('PATH', how, 'found on')
+  else
+    eq('checkout', how, 'found as')
+    eq(
+      vim.uv.fs_realpath(root .. '/target/release/gitinspector-lsp'),
+      vim.uv.fs_realpath(path),
+      'path'
+    )
+  end
+  local init = config.init_options()
+  eq('relative', init.dateFormat, 'dateFormat')
+  eq({ file = true, blocks = true }, init.codeLens, 'codeLens')
+end)
+
+test('setup attaches the daemon to a file of a git repository', function()
+  gi.setup({ binary = binary, delay = 50 })
+  vim.cmd.edit(vim.fn.fnameescape(repo .. '/a.py'))
+  buf = vim.api.nvim_get_current_buf()
+  local c = wait_for('the gitinspector client', function()
+    return client.get(buf)
+  end)
+  eq(repo, c.config.root_dir, 'root_dir')
+  eq('${author}, ${date} • ${summary}', c.config.init_options.blameTemplate, 'blameTemplate')
+  -- A file outside any repository gets no client.
+  local outside = vim.fn.tempname() .. '.txt'
+  vim.fn.writefile({ 'x' }, outside)
+  vim.cmd.edit(vim.fn.fnameescape(outside))
+  vim.wait(200)
+  eq(nil, client.get(vim.api.nvim_get_current_buf()), 'client outside a repository')
+  vim.cmd.buffer(buf)
+end)
+
+--- The end-of-line blame text on a 0-based line, once the cursor rests there.
+local function blame_at(line)
+  vim.api.nvim_win_set_cursor(0, { line + 1, 0 })
+  vim.api.nvim_exec_autocmds('CursorMoved', { buffer = buf })
+  return wait_for('virtual text on line ' .. line, function()
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, blame.ns, 0, -1, { details = true })) do
+      local d = m[4]
+      if m[2] == line and d.virt_text and d.virt_text_pos == 'eol' then
+        local text = ''
+        for _, chunk in ipairs(d.virt_text) do
+          text = text .. chunk[1]
+        end
+        return text
+      end
+    end
+  end)
+end
+
+test('current-line blame names the real author of a line', function()
+  local bob = line_of('Bob Brown')
+  local text = blame_at(bob)
+  contains(text, 'Bob Brown, ', 'blame text')
+  contains(text, blame_a[bob + 1].summary, 'blame text')
+  local carol = line_of('Carol Chen')
+  contains(blame_at(carol), 'Carol Chen, ', 'blame text')
+  -- Alice is the repository's user.email: "You".
+  local alice = line_of('Alice Anders')
+  contains(blame_at(alice), 'You, ', 'blame text of your own line')
+end)
+
+test('moving the cursor does not send a request per move', function()
+  local before = cache.requests
+  for line = 0, 5 do
+    blame_at(line)
+  end
+  eq(before, cache.requests, 'gitinspector/blame requests while moving')
+  local stats =
+    client.request_sync(buf, 'gitinspector/getPerformanceStats', vim.empty_dict(), 10000)
+  local calls = stats.methods['gitinspector/blame'].calls
+  eq(cache.requests, calls, 'daemon-side gitinspector/blame calls')
+end)
+
+local function float_lines(filetype)
+  return wait_for('a ' .. filetype .. ' float', function()
+    for _, w in ipairs(vim.api.nvim_list_wins()) do
+      local b = vim.api.nvim_win_get_buf(w)
+      if vim.api.nvim_win_get_config(w).relative ~= '' and vim.bo[b].filetype == filetype then
+        local lines = vim.api.nvim_buf_get_lines(b, 0, -1, false)
+        if #lines > 1 then
+          return { win = w, buf = b, lines = lines }
+        end
+      end
+    end
+  end)
+end
+
+local function close_float(f)
+  if vim.api.nvim_win_is_valid(f.win) then
+    vim.api.nvim_win_close(f.win, true)
+  end
+end
+
+test('code lenses name the authors with their shares', function()
+  local lenses = wait_for('code lenses', function()
+    local l = vim.lsp.codelens.get(buf)
+    return #l > 0 and l or nil
+  end)
+  local file_lens
+  for _, l in ipairs(lenses) do
+    if l.range.start.line == 0 and l.command then
+      file_lens = l.command.title
+    end
+  end
+  assert(file_lens, 'no lens at line 0: ' .. vim.inspect(lenses))
+  local total = #blame_a
+  local n = vim.tbl_count(file_counts)
+  contains(file_lens, string.format('%d authors', n), 'file lens')
+  for name, lines in pairs(file_counts) do
+    contains(
+      file_lens,
+      string.format('%s %d%%', name, math.floor((lines * 100 + total / 2) / total)),
+      'file lens'
+    )
+  end
+  -- Block lenses exist for the functions.
+  assert(#lenses > 1, 'only the file lens: ' .. vim.inspect(lenses))
+end)
+
+--- The data rows of an authors table: name -> the row's text.
+local function rows_by_author(lines, names)
+  local found = {}
+  for _, l in ipairs(lines) do
+    for name in pairs(names) do
+      if vim.startswith(l, name .. ' ') then
+        found[name] = l
+      end
+    end
+  end
+  return found
+end
+
+test('running a block lens shows the authors of the block', function()
+  local lens
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    if l.command and l.command.arguments and l.command.arguments[2] then
+      lens = lens or l
+    end
+  end
+  assert(lens, 'no block lens')
+  local block = lens.command.arguments[2]
+  local expected = {}
+  for i = block.startLine + 1, block.endLine + 1 do
+    local a = blame_a[i].author
+    expected[a] = (expected[a] or 0) + 1
+  end
+  vim.api.nvim_win_set_cursor(0, { lens.range.start.line + 1, 0 })
+  vim.lsp.codelens.run()
+  local f = float_lines('gitinspector-authors')
+  contains(f.lines[1], string.format('(%d lines)', block.endLine - block.startLine + 1), 'title')
+  local rows = rows_by_author(f.lines, expected)
+  eq(vim.tbl_count(expected), vim.tbl_count(rows), 'author rows of the block')
+  for name, lines in pairs(expected) do
+    assert(
+      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(lines)),
+      rows[name] .. ' lacks ' .. lines
+    )
+  end
+  close_float(f)
+  vim.cmd.buffer(buf)
+end)
+
+test('the help file has its tags', function()
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir .. '/doc', 'p')
+  vim.fn.writefile(
+    vim.fn.readfile('editors/nvim/doc/gitinspector.txt'),
+    dir .. '/doc/gitinspector.txt'
+  )
+  vim.cmd('helptags ' .. vim.fn.fnameescape(dir .. '/doc'))
+  local tags = table.concat(vim.fn.readfile(dir .. '/doc/tags'), '\n')
+  for _, tag in ipairs({
+    ':GitInspector',
+    'gitinspector.setup()',
+    'gitinspector-options',
+    'gitinspector-health',
+  }) do
+    contains(tags, tag .. '\t', 'tags')
+  end
+end)
+
+test(':GitInspector analyze reports progress and shows the authors', function()
+  progress = {}
+  vim.cmd('GitInspector analyze')
+  local f = float_lines('gitinspector-authors')
+  local rows = rows_by_author(f.lines, repo_counts)
+  for name, lines in pairs(repo_counts) do
+    assert(rows[name], name .. ' missing in:\n' .. table.concat(f.lines, '\n'))
+    assert(
+      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(lines)),
+      rows[name] .. ' lacks ' .. lines
+    )
+  end
+  close_float(f)
+  local mine = vim.tbl_filter(function(p)
+    return type(p.token) == 'string' and type(p.value) == 'table'
+  end, progress)
+  assert(#mine > 0, 'no $/progress seen')
+  local kinds = {}
+  for _, p in ipairs(mine) do
+    kinds[p.value.kind] = true
+  end
+  assert(kinds['begin'] and kinds['end'], 'progress kinds: ' .. vim.inspect(kinds))
+  local done = false
+  for _, n in ipairs(notes) do
+    done = done or n:find('analysis done', 1, true) ~= nil
+  end
+  assert(done, 'no "analysis done" message: ' .. vim.inspect(notes))
+end)
+
+test(':GitInspector authors lists the repository authors and line counts; r reverses', function()
+  vim.cmd('GitInspector authors')
+  local f = float_lines('gitinspector-authors')
+  contains(f.lines[1], 'Authors of', 'title')
+  local rows = rows_by_author(f.lines, repo_counts)
+  eq(vim.tbl_count(repo_counts), vim.tbl_count(rows), 'author rows')
+  for name, lines in pairs(repo_counts) do
+    assert(
+      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(lines)),
+      rows[name] .. ' lacks ' .. lines
+    )
+  end
+  -- Sorted by lines, most first; `r` reverses.
+  local order = vim.tbl_keys(repo_counts)
+  table.sort(order, function(a, b)
+    return repo_counts[a] > repo_counts[b]
+  end)
+  local first_row = f.lines[5]
+  assert(
+    vim.startswith(first_row, order[1]),
+    'first row ' .. first_row .. ', expected ' .. order[1]
+  )
+  vim.api.nvim_set_current_win(f.win)
+  vim.api.nvim_feedkeys('r', 'x', false)
+  local after = vim.api.nvim_buf_get_lines(f.buf, 0, -1, false)
+  assert(
+    vim.startswith(after[5], order[#order]),
+    'after r: ' .. after[5] .. ', expected ' .. order[#order]
+  )
+  vim.api.nvim_feedkeys('s', 'x', false)
+  after = vim.api.nvim_buf_get_lines(f.buf, 0, -1, false)
+  assert(after[3]:find('Lines %% ▼'), 'after s the header is ' .. after[3])
+  close_float(f)
+  vim.cmd.buffer(buf)
+end)
+
+test(':GitInspector authors file lists the file authors and line counts', function()
+  vim.cmd('GitInspector authors file')
+  local f = float_lines('gitinspector-authors')
+  contains(f.lines[1], 'a.py', 'title')
+  local rows = rows_by_author(f.lines, file_counts)
+  eq(vim.tbl_count(file_counts), vim.tbl_count(rows), 'author rows')
+  for name, lines in pairs(file_counts) do
+    assert(
+      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(lines)),
+      rows[name] .. ' lacks ' .. lines
+    )
+  end
+  close_float(f)
+  vim.cmd.buffer(buf)
+end)
+
+test(':GitInspector commit shows the sha and message of the line', function()
+  local bob = line_of('Bob Brown')
+  vim.api.nvim_win_set_cursor(0, { bob + 1, 0 })
+  vim.cmd('GitInspector commit')
+  local f = float_lines('git')
+  local text = table.concat(f.lines, '\n')
+  contains(text, 'commit ' .. blame_a[bob + 1].sha, 'commit float')
+  contains(text, 'Bob Brown <bob@example.com>', 'commit float')
+  contains(text, 'Render with bars and count items', 'commit float')
+  contains(text, 'Longer explanation of the change.', 'commit float')
+  close_float(f)
+  vim.cmd.buffer(buf)
+end)
+
+test(':GitInspector blame opens a scroll-bound window with each line author', function()
+  local src_win = vim.api.nvim_get_current_win()
+  vim.cmd('GitInspector blame')
+  local bw = require('gitinspector.views.blame_window')
+  local state = wait_for('the blame window', function()
+    return bw.get(buf)
+  end)
+  local lines = vim.api.nvim_buf_get_lines(state.buf, 0, -1, false)
+  eq(vim.api.nvim_buf_line_count(buf), #lines, 'blame window lines')
+  for i, l in ipairs(blame_a) do
+    local shown = l.author == AUTHORS.alice[1] and 'You' or l.author
+    assert(
+      vim.startswith(lines[i], shown),
+      string.format('line %d: %q, expected %s', i, lines[i], shown)
+    )
+  end
+  assert(vim.wo[state.win].scrollbind and vim.wo[src_win].scrollbind, 'scrollbind')
+  -- One highlight group per author.
+  local groups = {}
+  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(state.buf, bw.ns, 0, -1, { details = true })) do
+    if m[4].hl_group and m[4].hl_group:match('^GitInspectorAuthor') then
+      groups[m[4].hl_group] = true
+    end
+  end
+  eq(vim.tbl_count(file_counts), vim.tbl_count(groups), 'author highlight groups')
+  vim.cmd('GitInspector blame')
+  eq(nil, bw.get(buf), 'closed on the second :GitInspector blame')
+  vim.api.nvim_set_current_win(src_win)
+end)
+
+test('after an edit the line reads Not Committed Yet', function()
+  local bob = line_of('Bob Brown')
+  vim.api.nvim_buf_set_lines(buf, bob, bob + 1, false, { '    joined = " + ".join(items)' })
+  vim.api.nvim_exec_autocmds('TextChanged', { buffer = buf })
+  local text = blame_at(bob)
+  contains(text, 'Not Committed Yet', 'edited line')
+  -- Inserted lines shift the others; an untouched line keeps its author.
+  vim.api.nvim_buf_set_lines(buf, 0, 0, false, { '# new first line' })
+  contains(blame_at(0), 'Not Committed Yet', 'inserted line')
+  contains(blame_at(line_of('Carol Chen') + 1), 'Carol Chen', 'shifted line')
+  vim.cmd('silent edit!')
+  contains(blame_at(bob), 'Bob Brown', 'after :edit!')
+end)
+
+test('a commit made outside Neovim refreshes the blame and the lenses', function()
+  local line = line_of('Alice Anders')
+  vim.api.nvim_buf_set_lines(buf, line, line + 1, false, { '# committed by Carol from a shell' })
+  vim.cmd('silent write')
+  contains(blame_at(line), 'Not Committed Yet', 'saved, uncommitted line')
+  local refreshes = {}
+  table.insert(client.on_refresh_hooks, function(_, method)
+    refreshes[#refreshes + 1] = method
+  end)
+  git(
+    { 'commit', '-q', '-am', 'Carol commits from a shell' },
+    AUTHORS.carol,
+    '2024-03-01T09:30:00Z'
+  )
+  -- The daemon watches .git and asks for workspace/codeLens/refresh; the plugin then drops
+  -- its cached blame and redraws.
+  wait_for('the blame to follow the commit', function()
+    vim.api.nvim_exec_autocmds('CursorMoved', { buffer = buf })
+    vim.wait(100)
+    local text = blame.text_for(buf, line)
+    return text and text:find('Carol Chen', 1, true)
+  end, 15000)
+  wait_for('the file lens to follow the commit', function()
+    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+      if
+        l.range.start.line == 0
+        and l.command
+        and l.command.title:find('last change Carol Chen')
+      then
+        return true
+      end
+    end
+  end, 15000)
+  -- The daemon itself asked (the plugin told it about .git through didChangeWatchedFiles).
+  wait_for('workspace/codeLens/refresh from the daemon', function()
+    return vim.tbl_contains(refreshes, 'workspace/codeLens/refresh')
+  end, 5000)
+  table.remove(client.on_refresh_hooks)
+end)
+
+test(':GitInspector toggle hides and shows the current-line blame', function()
+  blame_at(0)
+  vim.cmd('GitInspector toggle')
+  eq(0, #vim.api.nvim_buf_get_extmarks(buf, blame.ns, 0, -1, {}), 'marks when off')
+  vim.api.nvim_exec_autocmds('CursorMoved', { buffer = buf })
+  vim.wait(200)
+  eq(0, #vim.api.nvim_buf_get_extmarks(buf, blame.ns, 0, -1, {}), 'marks when off after a move')
+  vim.cmd('GitInspector toggle')
+  assert(blame_at(1) ~= '', 'blame back on')
+end)
+
+test(':GitInspector report writes an HTML report of authors and files', function()
+  local path = vim.fn.tempname() .. '/report.html'
+  vim.cmd('GitInspector report ' .. vim.fn.fnameescape(path))
+  wait_for('the report file', function()
+    return vim.fn.filereadable(path) == 1
+  end)
+  local html = table.concat(vim.fn.readfile(path), '\n')
+  contains(html, '<table>', 'report')
+  -- Counted now: an earlier test committed.
+  for name, lines in pairs(counts(porcelain('a.py'), porcelain('b.py'))) do
+    local row = html:match('<tr><td>' .. vim.pesc(name) .. '</td>.-</tr>')
+    assert(row, name .. ' missing in the report')
+    contains(row, '<td class="num">' .. lines .. '</td>', 'row of ' .. name)
+  end
+  contains(html, '<td>a.py</td>', 'files table')
+  contains(html, '<td>b.py</td>', 'files table')
+end)
+
+test(':GitInspector completes its subcommands', function()
+  local subs = vim.fn.getcompletion('GitInspector a', 'cmdline')
+  eq({ 'analyze', 'authors' }, subs, 'completion of a')
+  eq(
+    { 'file' },
+    vim.fn.getcompletion('GitInspector authors f', 'cmdline'),
+    'completion of authors f'
+  )
+end)
+
+test(':checkhealth gitinspector reports OK', function()
+  vim.cmd.buffer(buf)
+  vim.cmd('checkhealth gitinspector')
+  local hb = wait_for('the health buffer', function()
+    local b = vim.fn.bufnr('health://')
+    return b > 0 and b or nil
+  end)
+  local text = wait_for('the health report', function()
+    local t = table.concat(vim.api.nvim_buf_get_lines(hb, 0, -1, false), '\n')
+    return t:find('gitinspector: git', 1, true) and t or nil
+  end)
+  log('    ' .. text:gsub('\n', '\n    '))
+  contains(text, 'OK binary: ', 'health')
+  contains(text, 'gitinspector-lsp 0', 'health (version)')
+  contains(text, 'OK engine healthy', 'health')
+  contains(text, 'OK git version', 'health')
+  contains(text, 'is in repository ' .. repo, 'health')
+  assert(not text:find('ERROR'), 'health has errors')
+  vim.cmd('tabclose')
+end)
+
+test(':checkhealth without an attached daemon starts one for the check', function()
+  local health = require('gitinspector.health')
+  for _, c in ipairs(vim.lsp.get_clients({ name = 'gitinspector' })) do
+    c:stop(true)
+  end
+  wait_for('the clients to stop', function()
+    return #vim.lsp.get_clients({ name = 'gitinspector' }) == 0
+  end)
+  vim.cmd('enew')
+  vim.cmd('checkhealth gitinspector')
+  local hb = vim.fn.bufnr('health://')
+  local text = table.concat(vim.api.nvim_buf_get_lines(hb, 0, -1, false), '\n')
+  contains(text, 'starting one for the check', 'health')
+  contains(text, 'OK engine healthy', 'health')
+  assert(health.check ~= nil)
+end)
+
+log(string.format('%d passed, %d failed', passed, failed))
+vim.fn.delete(repo, 'rf')
+if failed > 0 then
+  vim.cmd('cquit 1')
+end
+vim.cmd('qall!')
