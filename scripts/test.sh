@@ -9,8 +9,8 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 echo "== lint"
 cargo fmt --all --check
 cargo clippy --release --all-targets --quiet -- -D warnings
-.venv/bin/ruff check python tests
-.venv/bin/ruff format --check python tests
+.venv/bin/ruff check python tests bench
+.venv/bin/ruff format --check python tests bench
 
 echo "== rust unit tests"
 cargo test --release --quiet
@@ -20,6 +20,9 @@ echo "== engine tests"
 
 echo "== end-to-end tests (real daemon binary)"
 GITINSPECTOR_LSP_BIN="$PWD/target/release/gitinspector-lsp" .venv/bin/pytest tests -q -n 2
+
+echo "== benchmark smoke test (quick mode: must run, targets not asserted)"
+.venv/bin/python bench/run.py --quick
 
 echo "== neovim plugin in a real Neovim"
 GITINSPECTOR_LSP_BIN="$PWD/target/release/gitinspector-lsp" bash scripts/test-nvim.sh

@@ -1,0 +1,1 @@
+"""Benchmark suite of gitinspector-lsp: see BENCHMARKS.md and `bench/run.py`."""

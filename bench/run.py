@@ -1,0 +1,727 @@
+"""Benchmarks of gitinspector-lsp, each figure measured against its reference in the same run.
+
+    .venv/bin/python bench/run.py [--quick] [--preset tiny|small|medium|large] [--repo PATH]
+
+The daemon under test is `target/release/gitinspector-lsp` (or $GITINSPECTOR_LSP_BIN).
+A repository is built with tests/support/corpus.py (or copied from --repo) into a
+temporary folder; a 5,000-line file written by several authors over a few commits
+is added to the copy. See BENCHMARKS.md for what each figure measures.
+
+`--quick` is a smoke test: small corpus, few iterations, exit status 0 whatever
+the figures. Without it, the exit status is 1 when a figure misses its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support import corpus  # noqa: E402
+from support.rpc import RpcClient  # noqa: E402
+
+BIG_FILE = "bench_data/big_5000.py"
+BIG_LINES = 5_000
+CORES = os.cpu_count() or 1
+PEERS_NOTE = "/work/shared/notes/peers.md"
+
+
+# -- results ---------------------------------------------------------------
+@dataclass
+class Row:
+    figure: str
+    target: str
+    measured: str
+    reference: str = "-"
+    ratio: str = "-"
+    verdict: str = "n/a"  # PASS, MISS, n/a, not run, error
+    note: str = ""
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        print(f"  {row.figure}: {row.measured} [{row.verdict}]", file=sys.stderr, flush=True)
+
+    def table(self) -> str:
+        head = ["figure", "target", "measured", "reference", "ratio", "pass/fail"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for r in self.rows:
+            cells = [r.figure, r.target, r.measured, r.reference, r.ratio, r.verdict]
+            lines.append("| " + " | ".join(cells) + " |")
+        notes = [f"* {r.figure}: {r.note}" for r in self.rows if r.note]
+        return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    k = (len(ordered) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def run_quiet(argv: list[str] | str, cwd: Path, env: dict[str, str], shell: bool = False) -> None:
+    subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        shell=shell,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def time_command(argv: list[str] | str, cwd: Path, env: dict[str, str], reps: int) -> float:
+    """Median wall time of `reps` runs of a command (output discarded)."""
+    return statistics.median(
+        timed(lambda: run_quiet(argv, cwd, env, shell=isinstance(argv, str)))[0]
+        for _ in range(reps)
+    )
+
+
+# -- environment -------------------------------------------------------------
+def daemon_binary() -> Path:
+    configured = os.environ.get("GITINSPECTOR_LSP_BIN")
+    path = Path(configured) if configured else ROOT / "target/release/gitinspector-lsp"
+    if not path.is_file():
+        sys.exit(f"daemon binary not found: {path} (run `bash scripts/setup.sh`)")
+    return path
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITINSPECTOR")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".state"),
+        GIT_CONFIG_NOSYSTEM="1",
+    )
+    return env
+
+
+class Daemons:
+    """Starts daemons and checks every one of them kept stdout clean."""
+
+    def __init__(self, binary: Path, work: Path) -> None:
+        self.binary = binary
+        self.work = work
+        self.count = 0
+        self.protocol_errors: list[str] = []
+
+    def start(self, home: Path) -> RpcClient:
+        self.count += 1
+        return RpcClient(
+            [str(self.binary)],
+            env=isolated_env(home),
+            cwd=self.work,
+            stderr_path=self.work / f"daemon-{self.count}.stderr",
+        )
+
+    def stop(self, client: RpcClient) -> None:
+        try:
+            if client.proc.poll() is None:
+                client.shutdown()
+        except Exception:  # noqa: BLE001 - a hung daemon is killed below
+            pass
+        finally:
+            client.close()
+            self.protocol_errors += client.protocol_errors
+
+
+# -- the repository ----------------------------------------------------------
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def commit_as(repo: Path, author: tuple[str, str], message: str, when: int) -> None:
+    name, email = author
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_DATE": f"{when} +0000",
+        "GIT_COMMITTER_DATE": f"{when} +0000",
+    }
+    git(repo, "commit", "-q", "--no-verify", "-m", message, env=env)
+
+
+def head_time(repo: Path) -> int:
+    return int(git(repo, "log", "-1", "--format=%ct", "HEAD").strip())
+
+
+def add_big_file(repo: Path) -> Path:
+    """Commits a 5,000-line file in four commits by four authors."""
+    authors = [(f"Bench Author {c}", f"bench.{c.lower()}@example.com") for c in "ABCD"]
+    path = repo / BIG_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    when = head_time(repo) + 3_600
+    lines = [f"a_{i} = {i}  # first draft" for i in range(2_000)]
+    steps: list[Callable[[list[str]], list[str]]] = [
+        lambda ls: ls,
+        lambda ls: ls + [f"def b_{i}():\n    return {i}" for i in range(1_000)],  # +2,000 lines
+        lambda ls: (
+            [f"c_{i} = {i}  # rewritten" if i % 7 == 0 else x for i, x in enumerate(ls)]
+            + [f"c_tail_{i} = {i}" for i in range(800)]
+        ),
+        lambda ls: (
+            [f"d_{i} = {i}  # reviewed" if i % 23 == 5 else x for i, x in enumerate(ls)]
+            + [f"d_tail_{i} = {i}" for i in range(200)]
+        ),
+    ]
+    for n, (author, step) in enumerate(zip(authors, steps, strict=True)):
+        lines = "\n".join(step(lines)).split("\n")
+        path.write_text("\n".join(lines) + "\n")
+        git(repo, "add", BIG_FILE)
+        commit_as(repo, author, f"big file, step {n}", when + n * 3_600)
+    count = len(path.read_text().splitlines())
+    assert count == BIG_LINES, count
+    return path
+
+
+def prepare_repo(args: argparse.Namespace, work: Path) -> Path:
+    repo = work / "repo"
+    if args.repo:
+        print(f"copying {args.repo} ...", file=sys.stderr, flush=True)
+        shutil.copytree(args.repo, repo, symlinks=True)
+    else:
+        print(f"building the {args.preset} corpus ...", file=sys.stderr, flush=True)
+        corpus.build(repo, corpus.PRESETS[args.preset])
+    add_big_file(repo)
+    return repo
+
+
+# -- LSP helpers -------------------------------------------------------------
+def open_doc(client: RpcClient, path: Path, version: int = 1) -> str:
+    uri = path.as_uri()
+    client.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": uri,
+                "languageId": "python",
+                "version": version,
+                "text": path.read_text(),
+            }
+        },
+    )
+    return uri
+
+
+def blame(client: RpcClient, uri: str) -> dict[str, Any]:
+    return client.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+
+
+def check_blame(result: dict[str, Any], lines: int) -> None:
+    covered = sum(h["lineCount"] for h in result["hunks"])
+    if covered != lines:
+        raise AssertionError(f"blame covers {covered} lines, expected {lines}")
+
+
+def first_blame(
+    daemons: Daemons, home: Path, repo: Path, path: Path, engine_up: bool = False
+) -> float:
+    """Fresh daemon: initialize, then time didOpen + the first gitinspector/blame.
+
+    With `engine_up`, a healthCheck first makes sure the embedded engine is running,
+    so the figure leaves out its start-up (a diagnostic, not the target's definition).
+    """
+    client = daemons.start(home)
+    try:
+        client.initialize(repo)
+        if engine_up:
+            client.request("gitinspector/healthCheck")
+        elapsed, result = timed(lambda: blame(client, open_doc(client, path)))
+        check_blame(result, BIG_LINES)
+        return elapsed
+    finally:
+        daemons.stop(client)
+
+
+def vm_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def analyze(client: RpcClient, repo: Path) -> dict[str, Any]:
+    return client.request("gitinspector/executeAnalysis", {"input_fstrs": [str(repo)]}, 3_600)
+
+
+# -- figures -----------------------------------------------------------------
+def fig_startup(report: Report, daemons: Daemons, work: Path, repo: Path, reps: int) -> None:
+    samples = []
+    for i in range(reps):
+        start = time.perf_counter()
+        client = daemons.start(work / f"home-start-{i}")
+        try:
+            client.initialize(repo)
+            samples.append(time.perf_counter() - start)
+        finally:
+            daemons.stop(client)
+    median = statistics.median(samples)
+    report.raw["startup_s"] = samples
+    report.add(
+        Row(
+            "6 start → initialize answered (median)",
+            "≤ 100 ms",
+            ms(median),
+            verdict=verdict(median <= 0.100),
+            note=f"median of {reps} daemon starts",
+        )
+    )
+
+
+def fig_warm_and_edit(
+    report: Report, daemons: Daemons, home: Path, repo: Path, big: Path, it: dict[str, int]
+) -> None:
+    env = isolated_env(home)
+    client = daemons.start(home)
+    try:
+        client.initialize(repo)
+        uri = open_doc(client, big)
+        check_blame(blame(client, uri), BIG_LINES)
+        for _ in range(20):  # warm-up
+            blame(client, uri)
+        warm = [timed(lambda: blame(client, uri))[0] for _ in range(it["warm"])]
+        p50, p99 = percentile(warm, 50), percentile(warm, 99)
+        # How much of a round trip is this client decoding the answer (not the daemon).
+        body = json.dumps(blame(client, uri)).encode()
+        decode = statistics.median(timed(lambda: json.loads(body))[0] for _ in range(20))
+        report.raw["warm_blame_s"] = {
+            "p50": p50,
+            "p99": p99,
+            "n": len(warm),
+            "client_decode": decode,
+            "bytes": len(body),
+        }
+        report.add(
+            Row(
+                "1a warm blame p50 (5,000 lines)",
+                "≤ 0.5 ms",
+                ms(p50),
+                verdict=verdict(p50 <= 0.0005),
+                note=f"{len(warm)} requests; answer {len(body) // 1024} KB, "
+                f"client JSON decode alone {ms(decode)}",
+            )
+        )
+        report.add(
+            Row("1b warm blame p99 (5,000 lines)", "≤ 2 ms", ms(p99), verdict=verdict(p99 <= 0.002))
+        )
+
+        # 2: one-line edit, then blame. Line 1000 alternates between two texts.
+        original = big.read_text().splitlines()[1000]
+        edited_text = ""
+        samples = []
+        for version in range(2, 2 + it["edit"]):
+            edited_text = f"edited = {version}"
+            params = {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [
+                    {
+                        "range": {
+                            "start": {"line": 1000, "character": 0},
+                            "end": {"line": 1000, "character": len(original)},
+                        },
+                        "text": edited_text,
+                    }
+                ],
+            }
+            start = time.perf_counter()
+            client.notify("textDocument/didChange", params)
+            result = blame(client, uri)
+            samples.append(time.perf_counter() - start)
+            if result["version"] != version:
+                raise AssertionError(f"blame of version {result['version']}, sent {version}")
+            original = edited_text
+        check_blame(result, BIG_LINES)
+        # Reference: git blaming the same edited contents.
+        contents = home.parent / "edited-5000.py"
+        lines = big.read_text().splitlines()
+        lines[1000] = edited_text
+        contents.write_text("\n".join(lines) + "\n")
+        ref = time_command(
+            ["git", "blame", "--porcelain", "--contents", str(contents), "--", BIG_FILE],
+            repo,
+            env,
+            it["git"],
+        )
+        p50, p99 = percentile(samples, 50), percentile(samples, 99)
+        report.raw["edit_blame_s"] = {"p50": p50, "p99": p99, "git_contents": ref}
+        report.add(
+            Row(
+                "2a blame after edit p99",
+                "≤ 10 ms",
+                ms(p99),
+                verdict=verdict(p99 <= 0.010),
+                note=f"{len(samples)} didChange+blame round trips; p50 {ms(p50)}",
+            )
+        )
+        speedup = ref / p50
+        report.add(
+            Row(
+                "2b blame after edit vs git --contents (p50)",
+                "≥ 20× faster",
+                f"{ms(p50)} ({speedup:.1f}× faster)",
+                f"{ms(ref)} git blame --contents",
+                f"{p50 / ref:.3f}",
+                verdict(speedup >= 20),
+            )
+        )
+    finally:
+        daemons.stop(client)
+
+
+def fig_first_blame(
+    report: Report, daemons: Daemons, work: Path, repo: Path, big: Path, it: dict[str, int]
+) -> None:
+    env = isolated_env(work / "home-git")
+    samples = [
+        first_blame(daemons, work / f"home-first-{i}", repo, big) for i in range(it["first"])
+    ]
+    ref = time_command(
+        ["git", "blame", "--porcelain", "HEAD", "--", BIG_FILE], repo, env, it["git"]
+    )
+    measured = statistics.median(samples)
+    ratio = measured / ref
+    report.raw["first_blame_s"] = {"samples": samples, "git": ref}
+    up = statistics.median(
+        first_blame(daemons, work / f"home-up-{i}", repo, big, engine_up=True)
+        for i in range(it["first"])
+    )
+    report.raw["first_blame_engine_up_s"] = up
+    report.add(
+        Row(
+            "3 first blame (fresh daemon)",
+            "≤ 1.15× git",
+            ms(measured),
+            f"{ms(ref)} git blame HEAD",
+            f"{ratio:.2f}",
+            verdict(ratio <= 1.15),
+            note=f"median of {len(samples)} fresh daemons (didOpen + first blame)",
+        )
+    )
+    report.add(
+        Row(
+            "3' first blame, engine already started",
+            "(diagnostic)",
+            ms(up),
+            f"{ms(ref)} git blame HEAD",
+            f"{up / ref:.2f}",
+            "n/a",
+            note="as 3, after a healthCheck: the share of 3 that is engine start-up",
+        )
+    )
+
+
+def floor_command() -> str:
+    blame_all = (
+        "git ls-tree -r -z --name-only HEAD | "
+        f"xargs -0 -P {CORES} -n1 git blame --porcelain HEAD -- > /dev/null"
+    )
+    return f"{blame_all} && git log --no-merges --numstat -M HEAD > /dev/null"
+
+
+def fig_analysis(
+    report: Report, daemons: Daemons, work: Path, repo: Path, it: dict[str, int]
+) -> None:
+    env = isolated_env(work / "home-git")
+    floor = time_command(floor_command(), repo, env, it["analysis"])
+    report.raw["floor_s"] = floor
+
+    colds = []
+    client = None
+    for i in range(it["analysis"]):
+        if client is not None:
+            daemons.stop(client)
+        client = daemons.start(work / f"home-analysis-{i}")
+        client.initialize(repo)
+        client.request("gitinspector/healthCheck")  # engine start-up is not the analysis
+        elapsed, result = timed(lambda c=client: analyze(c, repo))
+        if not result["repositories"] or not result["repositories"][0]["files"]:
+            raise AssertionError("executeAnalysis returned no files")
+        colds.append(elapsed)
+    assert client is not None
+    try:
+        cold = statistics.median(colds)
+        ratio = cold / floor
+        report.raw["analysis_s"] = colds
+        report.add(
+            Row(
+                "4 full analysis (executeAnalysis)",
+                "≤ 1.25× floor",
+                ms(cold),
+                f"{ms(floor)} plain-git floor",
+                f"{ratio:.2f}",
+                verdict(ratio <= 1.25),
+                note=f"floor = blame every file (xargs -P {CORES} -n1) then one "
+                f"log --numstat; {len(colds)} run(s), fresh daemon, engine started "
+                "(healthCheck) before timing",
+            )
+        )
+
+        # 5: one new commit touching k=3 files, re-analysis in the same daemon.
+        files = git(repo, "ls-tree", "-r", "--name-only", "HEAD").split()
+        touched = [f for f in files if f.endswith(".py") and f != BIG_FILE][:3]
+        for f in touched:
+            with open(repo / f, "a") as fh:
+                fh.write("bench_touch = 1\n")
+        git(repo, "add", *touched)
+        commit_as(
+            repo, ("Bench Author E", "bench.e@example.com"), "touch 3 files", head_time(repo) + 60
+        )
+        again, _ = timed(lambda: analyze(client, repo))
+        share = again / cold
+        report.raw["reanalysis_s"] = again
+        report.add(
+            Row(
+                "5 re-analysis after 1 commit, k=3 files",
+                "≤ 5% of cold",
+                ms(again),
+                f"{ms(cold)} cold analysis",
+                f"{share * 100:.0f}%",
+                verdict(share <= 0.05),
+                note="the engine recomputes the whole analysis for a new revision",
+            )
+        )
+
+        rss = vm_rss_mb(client.proc.pid)
+        report.raw["rss_mb"] = rss
+        report.add(
+            Row(
+                "7 daemon VmRSS after analysis",
+                "≤ 300 MB",
+                f"{rss:.0f} MB",
+                verdict=verdict(rss <= 300),
+            )
+        )
+    finally:
+        daemons.stop(client)
+
+
+def fig_restart(report: Report, daemons: Daemons, work: Path, repo: Path, big: Path) -> None:
+    home = work / "home-restart"
+    first_blame(daemons, home, repo, big)  # the daemon sees the file, then shuts down
+    after = first_blame(daemons, home, repo, big)  # same HOME / cache folders
+    report.raw["restart_first_blame_s"] = after
+    report.add(
+        Row(
+            "8 first blame after restart",
+            "≤ 5 ms",
+            ms(after),
+            verdict=verdict(after <= 0.005),
+            note="no persistent blame cache yet: the restarted daemon blames again",
+        )
+    )
+
+
+PEERS = {
+    "gitinspectorgui": "needs Python 3.12 (pyenv) and its own venv",
+    "gitinspector": "Python 2 only (pyenv 2.7, pip --prefix, PYTHONPATH)",
+    "git-fame": "pip install git-fame",
+}
+
+
+def peer_command(name: str, exe: str, repo: Path, out: Path) -> list[str]:
+    if name == "git-fame":
+        return [exe, "--format", "json", "-s", "--show", "name,email", str(repo)]
+    if name == "gitinspector":
+        exts = sorted({Path(f).suffix.lstrip(".") for f in git(repo, "ls-files").split()} - {""})
+        return [exe, "--file-types", ",".join(exts) or "py", str(repo)]
+    return [
+        exe,
+        "-r",
+        str(repo),
+        "-d",
+        "0",
+        "-n",
+        "0",
+        "-f",
+        "*",
+        "-e",
+        "*",
+        "--view",
+        "none",
+        "-F",
+        "excel",
+        "--comments",
+        "--empty-lines",
+        "--whitespace",
+        "--copy-move",
+        "0",
+        "--deletions",
+        "--blame-skip",
+        "-o",
+        str(out),
+    ]
+
+
+def fig_peers(report: Report, work: Path, repo: Path, quick: bool) -> None:
+    floor = report.raw.get("floor_s")
+    for name, how in PEERS.items():
+        figure = f"9 peer {name}"
+        exe = shutil.which(name)
+        if exe is None:
+            report.add(
+                Row(
+                    figure,
+                    "-",
+                    "not run",
+                    verdict="not run",
+                    note=f"not installed ({how}; see {PEERS_NOTE})",
+                )
+            )
+            continue
+        if quick:
+            report.add(
+                Row(figure, "-", "not run", verdict="not run", note="skipped in --quick mode")
+            )
+            continue
+        env = isolated_env(work / f"home-{name}")
+        env["PYTHONIOENCODING"] = "utf-8"
+        try:
+            elapsed = time_command(peer_command(name, exe, repo, work / "peer-out"), repo, env, 1)
+        except subprocess.CalledProcessError as err:
+            report.add(Row(figure, "-", "failed", verdict="error", note=str(err)))
+            continue
+        ratio = f"{elapsed / floor:.2f}" if floor else "-"
+        report.add(
+            Row(
+                figure,
+                "-",
+                ms(elapsed),
+                f"{ms(floor)} floor" if floor else "-",
+                ratio,
+                "n/a",
+                note="one run, compared with the plain-git floor",
+            )
+        )
+
+
+# -- main --------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="CI smoke test: small, always exit 0")
+    parser.add_argument("--preset", choices=sorted(corpus.PRESETS), help="corpus size")
+    parser.add_argument("--repo", type=Path, help="benchmark a copy of this repository instead")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    if args.preset is None:
+        args.preset = "small" if args.quick else "medium"
+    if args.repo is not None:
+        args.repo = args.repo.resolve()
+        if not (args.repo / ".git").exists():
+            parser.error(f"not a git work tree: {args.repo}")
+    it = (
+        {"warm": 200, "edit": 50, "git": 3, "first": 3, "analysis": 1, "startup": 5}
+        if args.quick
+        else {"warm": 2_000, "edit": 300, "git": 7, "first": 7, "analysis": 3, "startup": 10}
+    )
+
+    binary = daemon_binary()
+    work = Path(tempfile.mkdtemp(prefix="gitinspector-bench-"))
+    report = Report()
+    failed = False
+    started = time.perf_counter()
+    try:
+        repo = prepare_repo(args, work)
+        big = repo / BIG_FILE
+        daemons = Daemons(binary, work)
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("6", lambda: fig_startup(report, daemons, work, repo, it["startup"])),
+            ("1-2", lambda: fig_warm_and_edit(report, daemons, work / "home-warm", repo, big, it)),
+            ("3", lambda: fig_first_blame(report, daemons, work, repo, big, it)),
+            ("8", lambda: fig_restart(report, daemons, work, repo, big)),
+            ("4-5-7", lambda: fig_analysis(report, daemons, work, repo, it)),
+            ("9", lambda: fig_peers(report, work, repo, args.quick)),
+        ]
+        for name, step in steps:
+            try:
+                step()
+            except Exception as err:  # noqa: BLE001 - report it, go on with the others
+                failed = True
+                report.add(
+                    Row(
+                        f"{name} (failed)",
+                        "-",
+                        "error",
+                        verdict="error",
+                        note=f"{type(err).__name__}: {err}",
+                    )
+                )
+        if daemons.protocol_errors:
+            failed = True
+            report.add(
+                Row(
+                    "stdout protocol",
+                    "clean",
+                    "errors",
+                    verdict="error",
+                    note="; ".join(daemons.protocol_errors[:3]),
+                )
+            )
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    checkout = (
+        git(ROOT, "rev-parse", "--short", "HEAD").strip() if (ROOT / ".git").exists() else "?"
+    )
+    print(
+        f"\ngitinspector-lsp benchmarks — {'quick' if args.quick else 'full'}, "
+        f"corpus {args.repo or args.preset} (+ {BIG_FILE}, {BIG_LINES} lines), "
+        f"{CORES} cores, checkout {checkout}, {time.perf_counter() - started:.0f} s\n"
+    )
+    print(report.table())
+    if args.json:
+        args.json.write_text(
+            json.dumps({"rows": [r.__dict__ for r in report.rows], "raw": report.raw}, indent=2)
+        )
+    if args.quick:
+        return 0
+    return 1 if failed or any(r.verdict == "MISS" for r in report.rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
