@@ -64,6 +64,31 @@ impl Repository {
         }
     }
 
+    /// The identity git would commit as here (`user.name`, `user.email`).
+    /// Reading config runs nothing a repository could configure, and needs
+    /// no engine: a restarted daemon answers its first blame at once.
+    pub fn configured_user(&self) -> (Option<String>, Option<String>) {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["config", "--get-regexp", r"^user\.(name|email)$"])
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output();
+        let (mut name, mut email) = (None, None);
+        if let Ok(output) = output {
+            for line in String::from_utf8_lossy(&output.stdout).lines() {
+                match line.split_once(' ') {
+                    Some(("user.name", v)) => name = Some(v.to_owned()),
+                    Some(("user.email", v)) => email = Some(v.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+        (name, email)
+    }
+
     /// Resolves a full ref name (`refs/heads/main`) through loose and packed refs.
     pub fn resolve_ref(&self, name: &str) -> Option<String> {
         for dir in [&self.git_dir, &self.common_dir] {

@@ -375,3 +375,73 @@ def test_nested_repository_file_belongs_to_the_innermost(lsp, repo):
     assert blame["path"] == "lib.py"
     assert per_line(blame) == inner.blame_commits("lib.py")
     subprocess.run(["git", "status"], cwd=repo.root, check=True, capture_output=True)
+
+
+def test_unchanged_result_id_answers_without_the_payload(lsp, repo):
+    uri = open_doc(lsp, repo.root / "mod.py")
+    first = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    again = lsp.request(
+        "gitinspector/blame", {"textDocument": {"uri": uri}, "previousResultId": first["resultId"]}
+    )
+    assert again == {"resultId": first["resultId"], "unchanged": True}
+    lsp.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [
+                {
+                    "range": {
+                        "start": {"line": 0, "character": 0},
+                        "end": {"line": 0, "character": 0},
+                    },
+                    "text": "# x\n",
+                }
+            ],
+        },
+    )
+    changed = lsp.request(
+        "gitinspector/blame", {"textDocument": {"uri": uri}, "previousResultId": first["resultId"]}
+    )
+    assert changed["resultId"] != first["resultId"] and per_line(changed)[0] == NOT_COMMITTED
+
+
+def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, repo, isolated_env):
+    first = start_daemon()
+    first.initialize(repo.root)
+    uri = open_doc(first, repo.root / "mod.py")
+    expected = first.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    first_stats = first.request("gitinspector/getPerformanceStats")
+    assert first.shutdown() == 0
+    cache_dir = Path(isolated_env["XDG_CACHE_HOME"]) / "gitinspector-lsp"
+    assert any(p.is_file() for p in cache_dir.rglob("*")), "blame was persisted"
+
+    second = start_daemon()
+    second.initialize(repo.root)
+    uri = open_doc(second, repo.root / "mod.py")
+    again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert per_line(again) == per_line(expected) == repo.blame_commits("mod.py")
+    assert again["commits"] == expected["commits"]
+    stats = second.request("gitinspector/getPerformanceStats")
+    assert stats["cache"]["disk_hits"] >= 1
+    # Answered without running the engine's blame.
+    assert "engine/blame_file" not in stats["methods"]
+    assert "engine/blame_file" in first_stats["methods"]
+
+
+def test_corrupt_disk_cache_entries_are_recomputed(start_daemon, repo, isolated_env):
+    first = start_daemon()
+    first.initialize(repo.root)
+    uri = open_doc(first, repo.root / "mod.py")
+    expected = first.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert first.shutdown() == 0
+    cache_dir = Path(isolated_env["XDG_CACHE_HOME"]) / "gitinspector-lsp"
+    for entry in cache_dir.rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(entry.read_bytes()[:50])
+
+    second = start_daemon()
+    second.initialize(repo.root)
+    uri = open_doc(second, repo.root / "mod.py")
+    again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert per_line(again) == per_line(expected)
+    assert second.request("gitinspector/getPerformanceStats")["cache"]["disk_hits"] == 0

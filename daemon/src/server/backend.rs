@@ -49,9 +49,13 @@ impl Backend {
     pub(super) async fn apply_config(&self, value: &Value) {
         match Config::from_value(value) {
             Ok(config) => {
+                // Blame gets the budget; finished analyses half as much again.
                 self.session
                     .blame_store
                     .set_budget(config.cache_budget_mb << 20);
+                self.session
+                    .analyses
+                    .set_budget(config.cache_budget_mb << 19);
                 *self
                     .session
                     .config
@@ -112,6 +116,8 @@ impl LanguageServer for Backend {
             self.apply_config(options).await;
         }
 
+        let disk = self.session.disk_cache.clone();
+        tokio::task::spawn_blocking(move || disk.prune());
         // Start Python now, off the critical path: `initialize` answers at once
         // and the first real request finds the engine warm.
         let session = self.session.clone();

@@ -2,13 +2,14 @@
 //! changes for a given commit, so it is computed once and kept until the
 //! memory budget evicts it (least recently used first).
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dashmap::DashMap;
 use serde::Serialize;
 use serde_json::Value;
+
+use super::lru::Lru;
 
 pub const NOT_COMMITTED: &str = "0000000000000000000000000000000000000000";
 
@@ -118,69 +119,27 @@ pub struct BlameKey {
     pub path: String,
 }
 
-struct Entry {
-    blame: Arc<CommittedBlame>,
-    bytes: usize,
-    last_used: AtomicU64,
-}
+/// Committed blame in memory, bounded by the configured budget.
+pub type BlameStore = Lru<BlameKey, Arc<CommittedBlame>>;
 
-pub struct BlameStore {
-    entries: DashMap<BlameKey, Entry>,
-    budget: AtomicUsize,
-    used: AtomicUsize,
-    clock: AtomicU64,
+pub fn new_blame_store(budget_bytes: usize) -> BlameStore {
+    Lru::new(budget_bytes, |b: &Arc<CommittedBlame>| b.approx_bytes())
 }
 
 impl BlameStore {
-    pub fn new(budget_bytes: usize) -> BlameStore {
-        BlameStore {
-            entries: DashMap::new(),
-            budget: AtomicUsize::new(budget_bytes),
-            used: AtomicUsize::new(0),
-            clock: AtomicU64::new(0),
-        }
-    }
-
-    pub fn set_budget(&self, bytes: usize) {
-        self.budget.store(bytes, Ordering::Relaxed);
-        self.evict();
-    }
-
-    pub fn get(&self, key: &BlameKey) -> Option<Arc<CommittedBlame>> {
-        let entry = self.entries.get(key)?;
-        entry.last_used.store(self.tick(), Ordering::Relaxed);
-        Some(entry.blame.clone())
-    }
-
-    pub fn insert(&self, key: BlameKey, blame: Arc<CommittedBlame>) {
-        let bytes = blame.approx_bytes();
-        let entry = Entry {
-            blame,
-            bytes,
-            last_used: AtomicU64::new(self.tick()),
-        };
-        if let Some(old) = self.entries.insert(key, entry) {
-            self.used.fetch_sub(old.bytes, Ordering::Relaxed);
-        }
-        self.used.fetch_add(bytes, Ordering::Relaxed);
-        self.evict();
-    }
-
     /// After HEAD moved from `old` to `new`: files the move did not change
     /// have the same blame, so their entries serve the new revision too.
-    pub fn carry_over(&self, root: &PathBuf, old: &str, new: &str, changed: &[String]) -> usize {
-        let changed: std::collections::HashSet<&str> = changed.iter().map(String::as_str).collect();
+    pub fn carry_over(&self, root: &Path, old: &str, new: &str, changed: &[String]) -> usize {
+        let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
         let carried: Vec<(BlameKey, Arc<CommittedBlame>)> = self
-            .entries
-            .iter()
-            .filter(|e| {
-                let k = e.key();
-                &k.root == root && k.revision == old && !changed.contains(k.path.as_str())
+            .entries()
+            .into_iter()
+            .filter(|(k, _)| {
+                k.root == root && k.revision == old && !changed.contains(k.path.as_str())
             })
-            .map(|e| {
-                let mut key = e.key().clone();
+            .map(|(mut key, blame)| {
                 key.revision = new.to_owned();
-                (key, e.blame.clone())
+                (key, blame)
             })
             .collect();
         let n = carried.len();
@@ -188,35 +147,6 @@ impl BlameStore {
             self.insert(key, blame);
         }
         n
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn used_bytes(&self) -> usize {
-        self.used.load(Ordering::Relaxed)
-    }
-
-    fn tick(&self) -> u64 {
-        self.clock.fetch_add(1, Ordering::Relaxed)
-    }
-
-    fn evict(&self) {
-        let budget = self.budget.load(Ordering::Relaxed);
-        while self.used.load(Ordering::Relaxed) > budget && self.entries.len() > 1 {
-            let oldest = self
-                .entries
-                .iter()
-                .min_by_key(|e| e.last_used.load(Ordering::Relaxed))
-                .map(|e| e.key().clone());
-            match oldest.and_then(|k| self.entries.remove(&k)) {
-                Some((_, entry)) => {
-                    self.used.fetch_sub(entry.bytes, Ordering::Relaxed);
-                }
-                None => break,
-            }
-        }
     }
 }
 
@@ -247,7 +177,7 @@ mod tests {
     #[test]
     fn least_recently_used_is_evicted_over_budget() {
         let one = blame(100).approx_bytes();
-        let store = BlameStore::new(one * 2 + one / 2);
+        let store = new_blame_store(one * 2 + one / 2);
         store.insert(key("a", "1"), blame(100));
         store.insert(key("b", "1"), blame(100));
         store.get(&key("a", "1"));
@@ -262,11 +192,11 @@ mod tests {
 
     #[test]
     fn carry_over_skips_changed_paths() {
-        let store = BlameStore::new(usize::MAX);
+        let store = new_blame_store(usize::MAX);
         store.insert(key("a", "1"), blame(1));
         store.insert(key("b", "1"), blame(1));
         assert_eq!(
-            store.carry_over(&PathBuf::from("/r"), "1", "2", &["b".into()]),
+            store.carry_over(Path::new("/r"), "1", "2", &["b".into()]),
             1
         );
         assert!(store.get(&key("a", "2")).is_some());

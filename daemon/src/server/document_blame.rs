@@ -2,7 +2,7 @@
 //! cache (or one `git blame`), mapped onto unsaved edits by a line diff.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{json, Value};
 use tower_lsp::lsp_types::Url;
@@ -27,6 +27,8 @@ pub struct DocumentBlame {
     pub blocks: Vec<Block>,
     /// The buffer's lines' lengths in UTF-16 units (end-of-line positions).
     pub line_ends: Vec<u32>,
+    /// The `gitinspector/blame` answer, built on first request.
+    pub json: OnceLock<Arc<Value>>,
 }
 
 impl DocumentBlame {
@@ -40,8 +42,24 @@ impl DocumentBlame {
         self.repository.is_some()
     }
 
-    /// The compact form served by `gitinspector/blame`.
-    pub fn to_json(&self, current_user: &Value) -> Value {
+    /// Identifies this answer: equal ids mean equal blame (same document
+    /// version at the same HEAD). `None` for documents that are not open.
+    pub fn result_id(&self) -> Option<String> {
+        let version = self.version?;
+        Some(format!(
+            "{}:{version}",
+            self.revision.as_deref().unwrap_or("none")
+        ))
+    }
+
+    /// The compact form served by `gitinspector/blame`, built once per view.
+    pub fn to_json(&self, current_user: &Value) -> Arc<Value> {
+        self.json
+            .get_or_init(|| Arc::new(self.build_json(current_user)))
+            .clone()
+    }
+
+    fn build_json(&self, current_user: &Value) -> Value {
         let mut hunks = Vec::new();
         let mut start = 0usize;
         while start < self.lines.len() {
@@ -82,6 +100,7 @@ impl DocumentBlame {
             "hunks": hunks,
             "commits": commits,
             "currentUser": current_user,
+            "resultId": self.result_id(),
         })
     }
 }
@@ -93,16 +112,9 @@ impl Session {
         uri: &Url,
     ) -> Result<Arc<DocumentBlame>, EngineError> {
         let path = uri.to_file_path().unwrap_or_default();
-        let (version, text, supplied_blocks) = match self.documents.get(uri) {
-            Some(doc) => (Some(doc.version), doc.text.clone(), doc.blocks.clone()),
-            None => (
-                None,
-                std::fs::read_to_string(&path).unwrap_or_default(),
-                None,
-            ),
-        };
         let repo = Repository::discover(&path);
         let head = repo.as_ref().and_then(Repository::head);
+        let version = self.documents.get(uri).map(|d| d.version);
         if let Some(view) = self.views.get(uri) {
             if view.version.is_some()
                 && view.version == version
@@ -112,6 +124,14 @@ impl Session {
                 return Ok(view.clone());
             }
         }
+        let (version, text, supplied_blocks) = match self.documents.get(uri) {
+            Some(doc) => (Some(doc.version), doc.text.clone(), doc.blocks.clone()),
+            None => (
+                None,
+                std::fs::read_to_string(&path).unwrap_or_default(),
+                None,
+            ),
+        };
         let lines = split_lines(&text);
         let line_ends = lines
             .iter()
@@ -129,6 +149,7 @@ impl Session {
                 commits: vec![],
                 blocks,
                 line_ends,
+                json: OnceLock::new(),
             }));
         };
         let relative = relative_path(&repo.root, &path);
@@ -167,6 +188,7 @@ impl Session {
             commits,
             blocks,
             line_ends,
+            json: OnceLock::new(),
         });
         if version.is_some() {
             self.views.insert(uri.clone(), view.clone());
@@ -191,6 +213,20 @@ impl Session {
             return Ok(hit);
         }
         self.stats.cache_miss();
+        let disk = self.disk_cache.clone();
+        let (rev, rel) = (revision.to_owned(), path.to_owned());
+        let stored = tokio::task::spawn_blocking(move || disk.get(&rev, &rel))
+            .await
+            .ok()
+            .flatten();
+        if let Some(blame) = stored.as_ref().and_then(CommittedBlame::from_engine) {
+            self.stats
+                .disk_hits
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let blame = Arc::new(blame);
+            self.blame_store.insert(key, blame.clone());
+            return Ok(blame);
+        }
         let args = vec![
             json!(root),
             json!(path),
@@ -202,9 +238,15 @@ impl Session {
             .call_engine("blame_file", args, CallHooks::default())
             .await
         {
-            Ok(value) => Arc::new(CommittedBlame::from_engine(&value).ok_or_else(|| {
-                EngineError::python(format!("unexpected blame_file result for {path}"))
-            })?),
+            Ok(value) => {
+                let blame = CommittedBlame::from_engine(&value).ok_or_else(|| {
+                    EngineError::python(format!("unexpected blame_file result for {path}"))
+                })?;
+                let disk = self.disk_cache.clone();
+                let (rev, rel) = (revision.to_owned(), path.to_owned());
+                tokio::task::spawn_blocking(move || disk.put(&rev, &rel, &value));
+                Arc::new(blame)
+            }
             Err(err) if err.is_type("FileNotTrackedError") => Arc::new(CommittedBlame::untracked()),
             Err(err) => return Err(err),
         };
@@ -231,27 +273,25 @@ impl Session {
                     .iter()
                     .filter_map(|p| p.as_str().map(str::to_owned))
                     .collect();
-                let kept = self
-                    .blame_store
-                    .carry_over(&root.to_path_buf(), &old, head, &changed);
+                let kept = self.blame_store.carry_over(root, &old, head, &changed);
                 tracing::debug!(kept, changed = changed.len(), "blame carried over");
             }
             Ok(_) => {}
             Err(err) => tracing::warn!("cannot list changed paths: {err}"),
         }
-        self.analyses.retain(|key, _| !key.contains(old.as_str()));
+        self.analyses.retain(|key| !key.contains(old.as_str()));
         self.request_refresh();
     }
 
     /// Current user of a repository, for "You" in blame (cached per repository).
-    pub async fn current_user(self: &Arc<Self>, root: &Path) -> Value {
+    pub fn current_user(&self, root: &Path) -> Value {
         if let Some(user) = self.users.get(root) {
             return user.clone();
         }
-        let user = self
-            .call_engine("current_user", vec![json!(root)], CallHooks::default())
-            .await
-            .unwrap_or(Value::Null);
+        let (name, email) = Repository::discover(root)
+            .map(|r| r.configured_user())
+            .unwrap_or_default();
+        let user = json!({"name": name, "email": email});
         self.users.insert(root.to_path_buf(), user.clone());
         user
     }

@@ -10,10 +10,12 @@ use tokio::sync::{mpsc, OnceCell};
 use tower_lsp::lsp_types::{MessageType, Url};
 use tower_lsp::Client;
 
-use super::blame_cache::BlameStore;
+use super::blame_cache::{new_blame_store, BlameStore};
 use super::config::Config;
+use super::disk_cache::DiskCache;
 use super::document_blame::DocumentBlame;
 use super::documents::Document;
+use super::lru::Lru;
 use super::stats::Stats;
 use crate::engine::{CallHooks, Engine, EngineError, EngineErrorKind, LogRecord, LogSink};
 
@@ -37,6 +39,8 @@ pub struct Session {
     /// Last computed blame per open document (checked against version and HEAD).
     pub views: DashMap<Url, Arc<DocumentBlame>>,
     pub blame_store: BlameStore,
+    /// Committed blame that survives restarts.
+    pub disk_cache: Arc<DiskCache>,
     /// The HEAD last seen per repository root.
     pub repo_heads: DashMap<PathBuf, String>,
     pub users: DashMap<PathBuf, Value>,
@@ -45,7 +49,7 @@ pub struct Session {
     log_sink: LogSink,
     pub stats: Stats,
     /// Finished analyses by (settings, revisions): immutable once computed.
-    pub analyses: DashMap<String, Arc<Value>>,
+    pub analyses: Lru<String, Arc<Value>>,
 }
 
 impl Session {
@@ -60,7 +64,9 @@ impl Session {
         Arc::new(Session {
             client,
             support: ClientSupport::default(),
-            blame_store: BlameStore::new(config.cache_budget_mb << 20),
+            blame_store: new_blame_store(config.cache_budget_mb << 20),
+            analyses: Lru::new(config.cache_budget_mb << 19, json_bytes),
+            disk_cache: Arc::new(DiskCache::open_default()),
             config: RwLock::new(config),
             workspace_folders: RwLock::default(),
             documents: DashMap::new(),
@@ -71,7 +77,6 @@ impl Session {
             engine: OnceCell::new(),
             log_sink,
             stats: Stats::default(),
-            analyses: DashMap::new(),
         })
     }
 
@@ -106,7 +111,13 @@ impl Session {
         // Counters are updated inside the blocking task: the request's future
         // may be dropped (cancelled) while Python is still finishing.
         tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
             let result = engine.call(function, &args, &hooks);
+            session.stats.record(
+                &format!("engine/{function}"),
+                started.elapsed(),
+                result.is_ok(),
+            );
             if matches!(&result, Err(e) if e.kind == EngineErrorKind::Cancelled) {
                 session
                     .stats
@@ -188,4 +199,22 @@ impl Session {
             }
         });
     }
+}
+
+/// Approximate memory of a JSON value, for the analysis cache's budget.
+fn json_bytes(value: &Arc<Value>) -> usize {
+    fn walk(v: &Value) -> usize {
+        match v {
+            Value::String(s) => 32 + s.len(),
+            Value::Array(items) => 32 + items.iter().map(walk).sum::<usize>(),
+            Value::Object(map) => {
+                32 + map
+                    .iter()
+                    .map(|(k, v)| 48 + k.len() + walk(v))
+                    .sum::<usize>()
+            }
+            _ => 16,
+        }
+    }
+    walk(value)
 }

@@ -20,9 +20,12 @@ struct MethodStats {
 
 #[derive(Default)]
 pub struct Stats {
-    methods: Mutex<HashMap<&'static str, MethodStats>>,
+    /// Requests by LSP method, and engine calls as `engine/<function>`.
+    methods: Mutex<HashMap<String, MethodStats>>,
     pub cache_hits: AtomicU64,
     pub cache_misses: AtomicU64,
+    /// Blame found in the on-disk cache (after a memory miss).
+    pub disk_hits: AtomicU64,
     /// Engine calls stopped by `$/cancelRequest` (the engine saw the flag).
     pub engine_cancelled: AtomicU64,
     /// Engine calls running right now.
@@ -30,9 +33,12 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn record(&self, method: &'static str, elapsed: Duration, ok: bool) {
+    pub fn record(&self, method: &str, elapsed: Duration, ok: bool) {
         let mut methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = methods.entry(method).or_default();
+        if !methods.contains_key(method) {
+            methods.insert(method.to_owned(), MethodStats::default());
+        }
+        let entry = methods.get_mut(method).expect("inserted above");
         entry.calls += 1;
         entry.errors += u64::from(!ok);
         entry.total += elapsed;
@@ -57,7 +63,7 @@ impl Stats {
             let mut sorted: Vec<Duration> = m.recent.iter().copied().collect();
             sorted.sort_unstable();
             per_method.insert(
-                (*name).to_owned(),
+                name.clone(),
                 json!({
                     "calls": m.calls,
                     "errors": m.errors,
@@ -74,6 +80,7 @@ impl Stats {
             "cache": {
                 "hits": self.cache_hits.load(Ordering::Relaxed),
                 "misses": self.cache_misses.load(Ordering::Relaxed),
+                "disk_hits": self.disk_hits.load(Ordering::Relaxed),
             },
             "engine": {
                 "python_ms": ms(python_time),

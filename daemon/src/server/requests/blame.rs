@@ -2,7 +2,9 @@
 //! edits, in the compact form the editor extensions render from.
 
 use serde::Deserialize;
-use serde_json::Value;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::TextDocumentIdentifier;
 
@@ -13,10 +15,14 @@ use crate::server::Backend;
 #[serde(rename_all = "camelCase")]
 struct BlameParams {
     text_document: TextDocumentIdentifier,
+    /// The `resultId` of the client's last answer: if still current, the
+    /// answer is just `{resultId, unchanged: true}`.
+    #[serde(default)]
+    previous_result_id: Option<String>,
 }
 
 impl Backend {
-    pub async fn blame(&self, params: Value) -> Result<Value> {
+    pub async fn blame(&self, params: Value) -> Result<Arc<Value>> {
         self.measured("gitinspector/blame", async {
             let params: BlameParams = serde_json::from_value(params)
                 .map_err(|e| invalid_params(format!("expected {{textDocument: {{uri}}}}: {e}")))?;
@@ -25,8 +31,12 @@ impl Backend {
                 .document_blame(&params.text_document.uri)
                 .await
                 .map_err(to_rpc)?;
+            let result_id = view.result_id();
+            if result_id.is_some() && result_id == params.previous_result_id {
+                return Ok(Arc::new(json!({"resultId": result_id, "unchanged": true})));
+            }
             let user = match &view.repository {
-                Some(root) => self.session.current_user(root).await,
+                Some(root) => self.session.current_user(root),
                 None => Value::Null,
             };
             Ok(view.to_json(&user))

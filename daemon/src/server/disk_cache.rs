@@ -1,0 +1,181 @@
+//! Committed blame on disk, so a restarted daemon answers files it has seen
+//! before without running git or Python: blame of a (commit, path) never
+//! changes. One JSON file per entry in the user cache directory, written
+//! to a temporary file and renamed into place (safe against concurrent
+//! daemons); an unreadable or mismatched file is removed and recomputed.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Bump when the stored shape or the blame options change.
+const FORMAT: u32 = 1;
+/// Pruned down to this size (oldest files first) when the daemon starts.
+const MAX_BYTES: u64 = 512 << 20;
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    revision: String,
+    path: String,
+    /// `gigui.api.blame_file(..., with_text=True)` as returned.
+    blame: Value,
+}
+
+pub struct DiskCache {
+    dir: Option<PathBuf>,
+}
+
+/// Makes temporary file names unique within the process (the pid makes
+/// them unique across daemons).
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl DiskCache {
+    /// The cache under `$XDG_CACHE_HOME/gitinspector-lsp/blame-v1`; disabled
+    /// when no cache directory exists or it cannot be created.
+    pub fn open_default() -> DiskCache {
+        let dir =
+            dirs::cache_dir().map(|d| d.join("gitinspector-lsp").join(format!("blame-v{FORMAT}")));
+        DiskCache::open(dir)
+    }
+
+    pub fn open(dir: Option<PathBuf>) -> DiskCache {
+        let dir = dir.filter(|d| fs::create_dir_all(d).is_ok());
+        DiskCache { dir }
+    }
+
+    fn file_for(&self, revision: &str, path: &str) -> Option<PathBuf> {
+        let digest = Sha256::digest(format!("{revision}\0{path}").as_bytes());
+        let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        Some(self.dir.as_ref()?.join(&name[..2]).join(&name[2..]))
+    }
+
+    pub fn get(&self, revision: &str, path: &str) -> Option<Value> {
+        let file = self.file_for(revision, path)?;
+        let bytes = fs::read(&file).ok()?;
+        match serde_json::from_slice::<Stored>(&bytes) {
+            Ok(s) if s.format == FORMAT && s.revision == revision && s.path == path => {
+                Some(s.blame)
+            }
+            _ => {
+                tracing::warn!("discarding unreadable blame cache file {}", file.display());
+                let _ = fs::remove_file(&file);
+                None
+            }
+        }
+    }
+
+    pub fn put(&self, revision: &str, path: &str, blame: &Value) {
+        let Some(file) = self.file_for(revision, path) else {
+            return;
+        };
+        let stored = Stored {
+            format: FORMAT,
+            revision: revision.to_owned(),
+            path: path.to_owned(),
+            blame: blame.clone(),
+        };
+        if let Err(err) = self.write_atomically(&file, &stored) {
+            tracing::debug!("cannot write blame cache {}: {err}", file.display());
+        }
+    }
+
+    fn write_atomically(&self, file: &Path, stored: &Stored) -> std::io::Result<()> {
+        let dir = file.parent().expect("cache files live in a folder");
+        fs::create_dir_all(dir)?;
+        let temp = dir.join(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut out = fs::File::create(&temp)?;
+        serde_json::to_writer(&mut out, stored)?;
+        out.flush()?;
+        drop(out);
+        fs::rename(&temp, file).inspect_err(|_| {
+            let _ = fs::remove_file(&temp);
+        })
+    }
+
+    /// Removes the least recently written files beyond the size bound.
+    pub fn prune(&self) {
+        let Some(dir) = &self.dir else { return };
+        let mut files: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
+        for shard in fs::read_dir(dir).into_iter().flatten().flatten() {
+            for entry in fs::read_dir(shard.path()).into_iter().flatten().flatten() {
+                if let Ok(meta) = entry.metadata() {
+                    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                    files.push((modified, meta.len(), entry.path()));
+                }
+            }
+        }
+        let mut total: u64 = files.iter().map(|f| f.1).sum();
+        files.sort();
+        for (_, size, path) in files {
+            if total <= MAX_BYTES {
+                break;
+            }
+            if fs::remove_file(&path).is_ok() {
+                total -= size;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("gil-disk-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn round_trip_and_corruption_is_a_miss() {
+        let dir = temp_dir("rt");
+        let cache = DiskCache::open(Some(dir.clone()));
+        let blame = json!({"hunks": [], "commits": [], "texts": ["a"]});
+        assert!(cache.get("abc", "f.py").is_none());
+        cache.put("abc", "f.py", &blame);
+        assert_eq!(cache.get("abc", "f.py"), Some(blame));
+        assert!(cache.get("abc", "g.py").is_none());
+
+        let file = cache.file_for("abc", "f.py").unwrap();
+        fs::write(&file, b"{ truncated").unwrap();
+        assert!(cache.get("abc", "f.py").is_none());
+        assert!(!file.exists(), "a corrupt entry is removed");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_writers_leave_a_complete_file() {
+        let dir = temp_dir("conc");
+        let blame = json!({"texts": vec!["x".repeat(100); 2000]});
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                let dir = dir.clone();
+                let blame = blame.clone();
+                s.spawn(move || {
+                    let cache = DiskCache::open(Some(dir));
+                    for _ in 0..20 {
+                        cache.put("r", "p", &blame);
+                    }
+                });
+            }
+        });
+        assert_eq!(
+            DiskCache::open(Some(dir.clone())).get("r", "p"),
+            Some(blame)
+        );
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
