@@ -11,15 +11,19 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import incremental
 from .blame import FileBlame, commit_record, run_blame
 from .comments import comment_lines
 from .errors import AnalysisCancelled, FileNotTrackedError, RepositoryError
 from .git import CallCounter, Git, require_toplevel
-from .history import HistoryResult, LogFilters, date_limits, run_history
+from .history import HistoryResult, LogFilters, date_limits
+from .incremental import HistoryOutcome
 from .persons import is_excluded, merge_identities
-from .settings import Settings
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 log = logging.getLogger("gigui.analysis")
 
@@ -450,31 +454,34 @@ def execute_analysis(
     event = threading.Event()
     driver = _Driver(0, progress, cancel, event)
     contexts = _unique_roots(settings, event, counter, driver)
-    driver.total = sum((len(c.files) if settings.blame else 0) + 1 for c in contexts)
+    plans = [_plan(ctx, settings) for ctx in contexts]
+    driver.total = sum(len(p.to_blame) + 1 for p in plans)
     workers = _workers(settings)
     results = []
     log_seconds = 0.0
     blame_seconds = 0.0
     files_blamed = 0
+    files_reused = 0
+    log_modes: list[str] = []
+    log_fallbacks: list[str] = []
+    commits_walked = 0
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gigui") as pool:
-        for ctx in contexts:
-            lo, hi = date_limits(ctx.git, settings.since, settings.until)
-            filters = LogFilters(
-                min_time=lo,
-                max_time=hi,
-                ex_revisions=tuple(settings.ex_revisions),
-                ex_messages=tuple(settings.ex_messages),
-            )
+        for plan in plans:
+            ctx = plan.ctx
             timing: dict[str, float] = {}
 
-            def log_job(
-                ctx: RepoContext = ctx,
-                filters: LogFilters = filters,
-                timing: dict[str, float] = timing,
-            ) -> HistoryResult:
+            def log_job(plan: _Plan = plan, timing: dict[str, float] = timing) -> HistoryOutcome:
                 t = time.perf_counter()
                 try:
-                    return run_history(ctx.git, ctx.sha, ctx.rev_time, ctx.files, filters)
+                    return incremental.history(
+                        plan.ctx.git,
+                        plan.history_key,
+                        plan.ctx.sha,
+                        plan.ctx.rev_time,
+                        plan.ctx.files,
+                        plan.filters,
+                        plan.ancestry,
+                    )
                 finally:
                     timing["log"] = time.perf_counter() - t
 
@@ -482,18 +489,27 @@ def execute_analysis(
             futures: dict[Future[Any], str] = {log_future: f"{ctx.name}: history"}
             blame_futures: dict[str, Future[Any]] = {}
             tb = time.perf_counter()
-            if settings.blame:
-                for path in ctx.files:
-                    fut = pool.submit(_blame_counts, ctx, path, settings)
-                    blame_futures[path] = fut
-                    futures[fut] = f"{ctx.name}: {path}"
+            for path in plan.to_blame:
+                fut = pool.submit(_blame_counts, ctx, path, settings)
+                blame_futures[path] = fut
+                futures[fut] = f"{ctx.name}: {path}"
             driver.drive(futures)
             if blame_futures:
                 blame_seconds += time.perf_counter() - tb
             files_blamed += len(blame_futures)
+            files_reused += len(plan.reused)
             log_seconds += timing.get("log", 0.0)
-            blame_counts = {p: f.result() for p, f in blame_futures.items()}
-            results.append(aggregate(ctx, blame_counts, log_future.result(), settings))
+            blame_counts: dict[str, dict[Identity, int]] = {}
+            if settings.blame:
+                known = {**plan.reused, **{p: f.result() for p, f in blame_futures.items()}}
+                incremental.store_blame(plan.blame_key, ctx.sha, known)
+                blame_counts = {p: known[p] for p in ctx.files}
+            outcome: HistoryOutcome = log_future.result()
+            log_modes.append(outcome.mode)
+            if outcome.fallback:
+                log_fallbacks.append(f"{ctx.name}: {outcome.fallback}")
+            commits_walked += outcome.result.commits_walked
+            results.append(aggregate(ctx, blame_counts, outcome.result, settings))
     return {
         "repositories": results,
         "performance_stats": {
@@ -501,10 +517,53 @@ def execute_analysis(
             "log_seconds": log_seconds,
             "blame_seconds": blame_seconds,
             "files_blamed": files_blamed,
+            "files_reused": files_reused,
+            "log_incremental": bool(log_modes) and all(m != "full" for m in log_modes),
+            "log_modes": log_modes,
+            "log_fallbacks": log_fallbacks,
+            "log_commits_walked": commits_walked,
             "git_calls": counter.count,
             "workers": workers,
         },
     }
+
+
+@dataclass
+class _Plan:
+    ctx: RepoContext
+    filters: LogFilters
+    history_key: tuple[Any, ...]
+    ancestry: incremental.Ancestry
+    blame_key: tuple[Any, ...] = ()
+    #: memoized blame counts still valid at the analyzed revision
+    reused: dict[str, dict[Identity, int]] = field(default_factory=dict)
+    #: files to blame now
+    to_blame: list[str] = field(default_factory=list)
+
+
+def _plan(ctx: RepoContext, settings: Settings) -> _Plan:
+    """What an analysis of CTX can take from earlier analyses, and what it must compute."""
+    lo, hi = date_limits(ctx.git, settings.since, settings.until)
+    filters = LogFilters(
+        min_time=lo,
+        max_time=hi,
+        ex_revisions=tuple(settings.ex_revisions),
+        ex_messages=tuple(settings.ex_messages),
+    )
+    env = incremental.env_fingerprint(ctx.root)
+    plan = _Plan(
+        ctx=ctx,
+        filters=filters,
+        history_key=incremental.history_key(ctx.root, env, filters),
+        ancestry=incremental.Ancestry(ctx.git),
+    )
+    if settings.blame:
+        plan.blame_key = incremental.blame_key(ctx.root, env, settings, ctx.ignore_revs)
+        plan.reused, _base = incremental.reusable_blame(
+            plan.blame_key, ctx.sha, ctx.files, plan.ancestry
+        )
+        plan.to_blame = [f for f in ctx.files if f not in plan.reused]
+    return plan
 
 
 def relative_path(root: str, path: str) -> str:

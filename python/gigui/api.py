@@ -14,8 +14,9 @@ from typing import Any
 
 from . import __version__
 from . import analysis as _analysis
+from . import incremental as _incremental
 from . import settings as _settings
-from .blame import commit_record, run_blame
+from .blame import blame_output, commit_record, run_blame
 from .errors import FileNotTrackedError, GiguiError, InvalidSettingsError, RepositoryError
 from .git import Git, git_version, make_error, toplevel
 from .history import _NUMSTAT_RE
@@ -24,6 +25,7 @@ log = logging.getLogger("gigui.api")
 
 __all__ = [
     "blame_file",
+    "clear_caches",
     "execute_analysis",
     "find_repository",
     "get_blame_data",
@@ -113,6 +115,23 @@ def _check_rev(rev: str) -> None:
         raise RepositoryError(f"invalid revision: {rev!r}")
 
 
+def clear_caches() -> None:
+    """Forget what earlier analyses left for later ones (blame counts, log passes)."""
+    _incremental.clear()
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _full_sha(rev: str) -> bool:
+    return len(rev) in (40, 64) and all(c in _HEX for c in rev)
+
+
+def _is_toplevel(repo: str) -> bool:
+    dotgit = os.path.join(repo, ".git")
+    return os.path.isabs(repo) and (os.path.isdir(dotgit) or os.path.isfile(dotgit))
+
+
 def blame_file(
     repo: str,
     path: str,
@@ -122,10 +141,20 @@ def blame_file(
 ) -> dict[str, Any]:
     """Blame one file: one ``git rev-parse`` and one ``git blame --porcelain``.
 
+    When REV is a full sha and REPO the repository's top-level directory (what the daemon
+    passes), the ``git rev-parse`` is skipped: a first blame costs one ``git blame``.
     With ``with_text`` the result also has ``texts``, the file's lines at REV.
     """
     _check_rev(rev)
     model = _settings.validate_settings(settings) if settings is not None else None
+    if _full_sha(rev) and _is_toplevel(repo):
+        root = os.path.realpath(repo)
+        try:
+            return _blame_at(root, rev, path, model, with_text)
+        except FileNotTrackedError:
+            raise
+        except GiguiError:
+            pass  # e.g. REV is not a commit: the slow path gives the precise error
     start = repo if os.path.isdir(repo) else os.path.dirname(os.path.abspath(repo)) or "."
     if not os.path.exists(start):
         raise RepositoryError(f"not a git repository: {repo}")
@@ -142,6 +171,23 @@ def blame_file(
         raise make_error(args, rc, err)
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     root, sha = lines[0], lines[-1]
+    return _blame_at(root, sha, path, model, with_text)
+
+
+def blame_porcelain(repo: str, path: str, rev: str) -> bytes:
+    """Raw ``git blame --porcelain REV -- PATH`` output, for the daemon to parse.
+
+    REPO is the repository's top-level directory and PATH relative to it; git
+    runs with the engine's safety settings, as for every other call.
+    """
+    _check_rev(rev)
+    root = os.path.realpath(repo)
+    return blame_output(Git(root), rev, _analysis.relative_path(root, path))
+
+
+def _blame_at(
+    root: str, sha: str, path: str, model: _settings.Settings | None, with_text: bool
+) -> dict[str, Any]:
     rel = _analysis.relative_path(root, path)
     git = Git(root)
     ignore: list[str] = []
@@ -275,13 +321,3 @@ def changed_paths(repo: str, old: str, new: str) -> list[str] | None:
     if rc != 0:
         return None
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
-
-
-def current_user(repo: str) -> dict[str, str | None]:
-    """The identity git would commit as in REPO (`user.name`, `user.email`)."""
-    git = Git(repo)
-    found: dict[str, str | None] = {}
-    for key in ("name", "email"):
-        rc, out, _err = git.run_rc("config", "--get", f"user.{key}")
-        found[key] = out.decode("utf-8", "replace").strip() if rc == 0 else None
-    return found

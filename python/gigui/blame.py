@@ -163,6 +163,22 @@ def run_blame(
     ignore_revs: list[str] | tuple[str, ...] = (),
     want_content: bool = False,
 ) -> FileBlame:
+    out = blame_output(
+        git, rev, path, copy_move=copy_move, whitespace=whitespace, ignore_revs=ignore_revs
+    )
+    return parse_porcelain(out, path, want_content)
+
+
+def blame_output(
+    git: Git,
+    rev: str,
+    path: str,
+    *,
+    copy_move: int = 0,
+    whitespace: bool = True,
+    ignore_revs: list[str] | tuple[str, ...] = (),
+) -> bytes:
+    """The raw ``git blame --porcelain`` output; FileNotTrackedError for untracked paths."""
     args = blame_args(
         rev, path, copy_move=copy_move, whitespace=whitespace, ignore_revs=ignore_revs
     )
@@ -174,12 +190,13 @@ def run_blame(
                 f"path is not tracked at {rev}: {path}", command=args, returncode=rc, stderr=text
             )
         raise make_error(args, rc, err)
-    return parse_porcelain(out, path, want_content)
+    return out
 
 
 __all__ = [
     "FileBlame",
     "blame_args",
+    "blame_output",
     "commit_record",
     "make_hunks",
     "parse_porcelain",

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_for_filename
-from pygments.token import Comment, Token
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+
+# Pygments is imported on first use: most analyses (and every blame) never need it.
 
 log = logging.getLogger("gigui.comments")
-
-_NOT_COMMENT = (Comment.Preproc, Comment.PreprocFile)
 
 
 @lru_cache(maxsize=256)
 def _lexer_class(basename: str) -> type[Lexer] | None:
+    from pygments.lexers import get_lexer_for_filename
+    from pygments.util import ClassNotFound
+
     try:
         return type(get_lexer_for_filename(basename))
     except ClassNotFound:
@@ -30,8 +32,12 @@ def has_lexer(path: str) -> bool:
     return _lexer_class(path.rsplit("/", 1)[-1]) is not None
 
 
+@lru_cache(maxsize=1024)
 def _is_comment(ttype: object) -> bool:
-    return ttype in Comment and not any(ttype in p for p in _NOT_COMMENT)  # type: ignore[operator]
+    from pygments.token import Comment
+
+    not_comment = (Comment.Preproc, Comment.PreprocFile)
+    return ttype in Comment and not any(ttype in p for p in not_comment)  # type: ignore[operator]
 
 
 def comment_lines(path: str, text: str, n_lines: int) -> list[bool]:
@@ -43,6 +49,8 @@ def comment_lines(path: str, text: str, n_lines: int) -> list[bool]:
     cls = _lexer_class(path.rsplit("/", 1)[-1])
     if cls is None or n_lines == 0:
         return result
+    from pygments.token import Token
+
     try:
         lexer = cls(stripnl=False, stripall=False, ensurenl=True, tabsize=0)
         has_comment = [False] * (n_lines + 1)

@@ -51,7 +51,7 @@ class CommitRecord:
     rows: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Stat:
     """Counted rows of one identity in one file."""
 
@@ -70,6 +70,10 @@ class HistoryResult:
     #: every identity of a non-merge commit inside the date window
     identities: set[Identity] = field(default_factory=set)
     commits_walked: int = 0
+    #: True when, at some commit, one path led to different analyzed files through different
+    #: children (the first child walked wins): results built on such a walk depend on the
+    #: walking order, so incremental updates are not attempted from it.
+    conflicts: bool = False
 
 
 def _dec(b: bytes) -> str:
@@ -262,6 +266,24 @@ def merge_changes(git: Git, rev: str) -> dict[str, list[list[Change]]]:
     return result
 
 
+def read_log(git: Git, *revs: str) -> list[CommitRecord]:
+    """The commits of ``git log REVS`` (topological order) with raw changes and numstat."""
+    data = git.run(
+        "log",
+        "--topo-order",
+        "--parents",
+        "-M",
+        "--raw",
+        "--numstat",
+        "-z",
+        "--no-color",
+        LOG_FORMAT,
+        *revs,
+        "--",
+    )
+    return parse_log(data)
+
+
 def run_history(
     git: Git,
     rev_sha: str,
@@ -282,21 +304,7 @@ def run_history(
 
     mt = threading.Thread(target=_merges, name="gigui-merges", daemon=True)
     mt.start()
-    data = git.run(
-        "log",
-        "--topo-order",
-        "--parents",
-        "-M",
-        "--raw",
-        "--numstat",
-        "-z",
-        "--no-color",
-        LOG_FORMAT,
-        rev_sha,
-        "--",
-    )
-    records = parse_log(data)
-    del data
+    records = read_log(git, rev_sha)
     mt.join()
     if merge_error:
         raise merge_error[0]
@@ -310,7 +318,14 @@ def walk(
     rev_time: int,
     files: Iterable[str],
     filters: LogFilters,
+    leftover: dict[str, dict[str, str]] | None = None,
 ) -> HistoryResult:
+    """Walk RECORDS (topological order, children first) from REV's identity map.
+
+    With ``leftover``, it receives the maps still pending after the last record (commit ->
+    path at that commit -> analyzed file); several maps for one commit are united as a walk
+    would unite them.
+    """
     res = HistoryResult()
     start = _PathMap({f: f for f in files})
     start.refs = 1
@@ -326,12 +341,7 @@ def walk(
             pm = contribs[0]
             pm.refs -= 1
         else:
-            d: dict[str, str] = {}
-            for c in contribs:
-                c.refs -= 1
-                for k, v in c.d.items():
-                    d.setdefault(k, v)
-            pm = _PathMap(d)
+            pm = _PathMap(_unite(contribs, res))
         if not is_merge and filters.in_window(rec):
             ident = (rec.name, rec.email)
             res.identities.add(ident)
@@ -371,4 +381,18 @@ def walk(
             if child.d:
                 child.refs += 1
                 pending.setdefault(rec.parents[0], []).append(child)
+    if leftover is not None:
+        for sha, maps in pending.items():
+            leftover[sha] = maps[0].d if len(maps) == 1 else _unite(maps, res)
     return res
+
+
+def _unite(contribs: list[_PathMap], res: HistoryResult) -> dict[str, str]:
+    """The union of several children's maps (first child wins); notes conflicts in RES."""
+    d: dict[str, str] = {}
+    for c in contribs:
+        c.refs -= 1
+        for k, v in c.d.items():
+            if d.setdefault(k, v) != v:
+                res.conflicts = True
+    return d

@@ -14,19 +14,37 @@ Notes on semantics:
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
-import tempfile
-import time
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidSettingsError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    class Settings(BaseModel):  # the real class is built by _model()
+        input_fstrs: list[str]
+        rev: str
+        n_files: int
+        include_files: list[str]
+        ex_files: list[str]
+        extensions: list[str]
+        ex_authors: list[str]
+        ex_emails: list[str]
+        ex_revisions: list[str]
+        ex_messages: list[str]
+        since: str
+        until: str
+        copy_move: int
+        whitespace: bool
+        comments: bool
+        empty_lines: bool
+        max_workers: int | None
+        blame: bool
+
 
 log = logging.getLogger("gigui.settings")
 
@@ -34,60 +52,76 @@ APP_NAME = "gitinspector-lsp"
 SETTINGS_FILE = "settings.json"
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+@cache
+def _model() -> type[Settings]:
+    """The Settings model. Built on first use: importing pydantic costs tens of milliseconds,
+    which the daemon's first blame (no settings) should not pay."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-    input_fstrs: list[str] = Field(default_factory=list)
-    rev: str = "HEAD"
-    n_files: int = Field(default=0, ge=0)
-    include_files: list[str] = Field(default_factory=list)
-    ex_files: list[str] = Field(default_factory=list)
-    extensions: list[str] = Field(default_factory=lambda: ["*"])
-    ex_authors: list[str] = Field(default_factory=list)
-    ex_emails: list[str] = Field(default_factory=list)
-    ex_revisions: list[str] = Field(default_factory=list)
-    ex_messages: list[str] = Field(default_factory=list)
-    since: str = ""
-    until: str = ""
-    copy_move: int = Field(default=0, ge=0, le=4)
-    whitespace: bool = True
-    comments: bool = True
-    empty_lines: bool = True
-    max_workers: int | None = Field(default=None, ge=1)
-    blame: bool = True
+    class Settings(BaseModel):
+        model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    @field_validator("rev")
-    @classmethod
-    def _check_rev(cls, v: str) -> str:
-        v = v.strip()
-        if not v:
-            raise ValueError("must not be empty")
-        if v.startswith("-") or "\0" in v or "\n" in v:
-            raise ValueError("must be a revision, not an option")
-        return v
+        input_fstrs: list[str] = Field(default_factory=list)
+        rev: str = "HEAD"
+        n_files: int = Field(default=0, ge=0)
+        include_files: list[str] = Field(default_factory=list)
+        ex_files: list[str] = Field(default_factory=list)
+        extensions: list[str] = Field(default_factory=lambda: ["*"])
+        ex_authors: list[str] = Field(default_factory=list)
+        ex_emails: list[str] = Field(default_factory=list)
+        ex_revisions: list[str] = Field(default_factory=list)
+        ex_messages: list[str] = Field(default_factory=list)
+        since: str = ""
+        until: str = ""
+        copy_move: int = Field(default=0, ge=0, le=4)
+        whitespace: bool = True
+        comments: bool = True
+        empty_lines: bool = True
+        max_workers: int | None = Field(default=None, ge=1)
+        blame: bool = True
 
-    @field_validator("ex_revisions")
-    @classmethod
-    def _check_revisions(cls, v: list[str]) -> list[str]:
-        out = []
-        for item in v:
-            s = item.strip().lower()
-            if not s or any(c not in "0123456789abcdef" for c in s):
-                raise ValueError(f"not a hexadecimal sha prefix: {item!r}")
-            out.append(s)
-        return out
+        @field_validator("rev")
+        @classmethod
+        def _check_rev(cls, v: str) -> str:
+            v = v.strip()
+            if not v:
+                raise ValueError("must not be empty")
+            if v.startswith("-") or "\0" in v or "\n" in v:
+                raise ValueError("must be a revision, not an option")
+            return v
 
-    @field_validator("extensions")
-    @classmethod
-    def _strip_dots(cls, v: list[str]) -> list[str]:
-        return [e[1:] if e.startswith(".") else e for e in v]
+        @field_validator("ex_revisions")
+        @classmethod
+        def _check_revisions(cls, v: list[str]) -> list[str]:
+            out = []
+            for item in v:
+                s = item.strip().lower()
+                if not s or any(c not in "0123456789abcdef" for c in s):
+                    raise ValueError(f"not a hexadecimal sha prefix: {item!r}")
+                out.append(s)
+            return out
 
-    @field_validator("since", "until")
-    @classmethod
-    def _check_date(cls, v: str) -> str:
-        if v.startswith("-") or "\0" in v:
-            raise ValueError("must be a date")
-        return v.strip()
+        @field_validator("extensions")
+        @classmethod
+        def _strip_dots(cls, v: list[str]) -> list[str]:
+            return [e[1:] if e.startswith(".") else e for e in v]
+
+        @field_validator("since", "until")
+        @classmethod
+        def _check_date(cls, v: str) -> str:
+            if v.startswith("-") or "\0" in v:
+                raise ValueError("must be a date")
+            return v.strip()
+
+    Settings.__module__ = __name__
+    Settings.__qualname__ = "Settings"
+    return Settings
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Settings":
+        return _model()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
@@ -96,16 +130,19 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
 
 def validate_settings(data: Any) -> Settings:
     """Validate a dict (or Settings) into Settings; raise InvalidSettingsError naming fields."""
-    if isinstance(data, Settings):
+    from pydantic import ValidationError
+
+    model = _model()
+    if isinstance(data, model):
         return data
     if data is None:
-        return Settings()
+        return model()
     if not isinstance(data, dict):
         raise InvalidSettingsError(
             [{"field": "settings", "message": f"expected an object, got {type(data).__name__}"}]
         )
     try:
-        return Settings.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         errors = []
         for e in exc.errors():
@@ -118,6 +155,8 @@ def validate_settings(data: Any) -> Settings:
 
 def config_dir() -> Path:
     """Directory of the settings file (computed at call time: honours XDG_CONFIG_HOME)."""
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
@@ -127,14 +166,17 @@ def settings_path() -> Path:
 
 def load_settings() -> Settings:
     """Saved settings, or defaults. A corrupt file is renamed aside and defaults are used."""
+    import json
+    import time
+
     path = settings_path()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings()
+        return _model()()
     except OSError as exc:
         log.warning("cannot read settings file %s: %s; using defaults", path, exc)
-        return Settings()
+        return _model()()
     try:
         return validate_settings(json.loads(text))
     except (ValueError, InvalidSettingsError) as exc:
@@ -145,11 +187,15 @@ def load_settings() -> Settings:
             log.warning("settings file %s is corrupt (%s); moved to %s", path, exc, aside)
         except OSError as mv_exc:
             log.warning("settings file %s is corrupt (%s); cannot move: %s", path, exc, mv_exc)
-        return Settings()
+        return _model()()
 
 
 def save_settings(settings: Settings) -> Path:
     """Write settings atomically (temp file in the same directory, then os.replace)."""
+    import contextlib
+    import json
+    import tempfile
+
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(settings.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

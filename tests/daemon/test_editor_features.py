@@ -424,8 +424,8 @@ def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, re
     stats = second.request("gitinspector/getPerformanceStats")
     assert stats["cache"]["disk_hits"] >= 1
     # Answered without running the engine's blame.
-    assert "engine/blame_file" not in stats["methods"]
-    assert "engine/blame_file" in first_stats["methods"]
+    assert "engine/blame_porcelain" not in stats["methods"]
+    assert "engine/blame_porcelain" in first_stats["methods"]
 
 
 def test_corrupt_disk_cache_entries_are_recomputed(start_daemon, repo, isolated_env):

@@ -381,6 +381,29 @@ test("repository authors view lists each author with their lines", { timeout: 90
   await shot("05-repository-authors");
 });
 
+test("export writes an HTML report of the workspace and opens it", { timeout: 90000 }, async () => {
+  await runCommand("gitinspector: Export HTML Report of the Workspace");
+  await page.locator(".tabs-container .tab", { hasText: "gitinspector Report" }).waitFor({ timeout: 60000 });
+  const reports = path.join(tmp, "user-data/User/globalStorage/gitinspector.gitinspector/reports");
+  const file = await waitFor(() => fs.existsSync(reports) && fs.readdirSync(reports).find((f) => f.endsWith(".html")), "the report file");
+  const html = fs.readFileSync(path.join(reports, file), "utf8");
+  const data = JSON.parse(/window\.GITINSPECTOR_DATA = (.*?);<\/script>/s.exec(html)[1]);
+  const got = Object.fromEntries(data.repositories[0].authors.map((a) => [a.name, a.lines]));
+  assert.deepEqual(got, expected.lineCounts);
+  // The preview renders the same tables from the embedded data.
+  await waitFor(async () => {
+    for (const frame of page.frames()) {
+      const names = await frame.evaluate(() => {
+        const rows = document.querySelectorAll("#authors-table tbody tr");
+        return document.title.startsWith("gitinspector report") ? [...rows].map((r) => r.dataset.key) : null;
+      }).catch(() => null);
+      if (names && names.length === Object.keys(expected.lineCounts).length) return true;
+    }
+    return false;
+  }, "the report preview's authors table", 20000, 500);
+  await shot("07-report");
+});
+
 test("a gitinspector.path that does not exist is reported with its reason", { timeout: 60000 }, async (t) => {
   t.after(async () => { await shot("06-missing-binary"); });
   const missing = path.join(tmp, "no-such-gitinspector-lsp");
@@ -391,7 +414,7 @@ test("a gitinspector.path that does not exist is reported with its reason", { ti
   // gitinspector.path is machine-scoped: in code-server (a remote window) its
   // Settings editor entry is under the Remote tab.
   await page.locator(".settings-editor .settings-tabs-widget .action-label", { hasText: "Remote" }).first().click();
-  const input = page.locator('.settings-editor .setting-item-contents[aria-label*="Path"] input, .settings-editor .setting-item-text input').first();
+  const input = page.locator(".settings-editor .setting-item-contents", { hasText: "Gitinspector: Path" }).locator("input").first();
   await input.waitFor({ timeout: 15000 });
   await input.fill(missing);
   await input.press("Tab");

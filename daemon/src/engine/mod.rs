@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple, PyType};
 use serde_json::Value;
 
 pub use locate::EngineLocation;
@@ -194,9 +194,27 @@ impl Engine {
         args: &[Value],
         hooks: &CallHooks,
     ) -> Result<Value, EngineError> {
+        self.call_with(function, args, hooks, convert::to_json)
+    }
+
+    /// Like `call`, for functions that return `bytes` (raw git output).
+    pub fn call_bytes(&self, function: &str, args: &[Value]) -> Result<Vec<u8>, EngineError> {
+        self.call_with(function, args, &CallHooks::default(), |out| {
+            Ok(out.cast::<PyBytes>()?.as_bytes().to_vec())
+        })
+    }
+
+    fn call_with<T>(
+        &self,
+        function: &str,
+        args: &[Value],
+        hooks: &CallHooks,
+        convert: impl FnOnce(&Bound<'_, PyAny>) -> PyResult<T>,
+    ) -> Result<T, EngineError> {
         let started = Instant::now();
         let result = Python::attach(|py| {
             self.call_attached(py, function, args, hooks)
+                .and_then(|out| convert(&out))
                 .map_err(|err| self.convert_error(py, err))
         });
         self.python_nanos
@@ -204,13 +222,13 @@ impl Engine {
         result
     }
 
-    fn call_attached(
+    fn call_attached<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         function: &str,
         args: &[Value],
         hooks: &CallHooks,
-    ) -> PyResult<Value> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let callable = self.api.bind(py).getattr(function)?;
         let py_args = args
             .iter()
@@ -247,8 +265,7 @@ impl Engine {
             kwargs.set_item("cancel", f)?;
         }
         let tuple = PyTuple::new(py, py_args)?;
-        let out = callable.call(tuple, Some(&kwargs))?;
-        convert::to_json(&out)
+        callable.call(tuple, Some(&kwargs))
     }
 
     fn convert_error(&self, py: Python<'_>, err: PyErr) -> EngineError {

@@ -6,14 +6,12 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Serialize;
-use serde_json::Value;
-
 use super::lru::Lru;
+use serde::{Deserialize, Serialize};
 
 pub const NOT_COMMITTED: &str = "0000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CommitInfo {
     pub sha: String,
@@ -37,7 +35,7 @@ impl CommitInfo {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct CommittedBlame {
     pub commits: Vec<CommitInfo>,
     /// Index into `commits` for each committed line.
@@ -56,44 +54,6 @@ impl CommittedBlame {
         }
     }
 
-    /// From `gigui.api.blame_file(..., with_text=True)`.
-    pub fn from_engine(value: &Value) -> Option<CommittedBlame> {
-        let mut index = std::collections::HashMap::new();
-        let mut commits = Vec::new();
-        for c in value.get("commits")?.as_array()? {
-            let info = CommitInfo {
-                sha: c.get("sha")?.as_str()?.to_owned(),
-                author: str_field(c, "author"),
-                email: str_field(c, "email"),
-                author_time: c.get("author_time").and_then(Value::as_i64).unwrap_or(0),
-                committer_time: c.get("committer_time").and_then(Value::as_i64).unwrap_or(0),
-                summary: str_field(c, "summary"),
-            };
-            index.insert(info.sha.clone(), commits.len() as u32);
-            commits.push(info);
-        }
-        let texts: Vec<String> = value
-            .get("texts")?
-            .as_array()?
-            .iter()
-            .map(|t| t.as_str().unwrap_or_default().to_owned())
-            .collect();
-        let mut line_commit = vec![0u32; texts.len()];
-        for hunk in value.get("hunks")?.as_array()? {
-            let start = hunk.get("start_line")?.as_u64()? as usize;
-            let count = hunk.get("line_count")?.as_u64()? as usize;
-            let commit = *index.get(hunk.get("commit")?.as_str()?)?;
-            for slot in line_commit.get_mut(start.checked_sub(1)?..start - 1 + count)? {
-                *slot = commit;
-            }
-        }
-        Some(CommittedBlame {
-            commits,
-            line_commit,
-            texts,
-        })
-    }
-
     fn approx_bytes(&self) -> usize {
         let texts: usize = self.texts.iter().map(|t| t.len() + 24).sum();
         let commits: usize = self
@@ -103,13 +63,6 @@ impl CommittedBlame {
             .sum();
         texts + commits + self.line_commit.len() * 4 + 64
     }
-}
-
-fn str_field(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -153,7 +106,6 @@ impl BlameStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn blame(lines: usize) -> Arc<CommittedBlame> {
         let texts: Vec<String> = (0..lines)
@@ -201,17 +153,5 @@ mod tests {
         );
         assert!(store.get(&key("a", "2")).is_some());
         assert!(store.get(&key("b", "2")).is_none());
-    }
-
-    #[test]
-    fn parses_engine_hunks() {
-        let value = json!({
-            "commits": [{"sha": "s1", "author": "A"}, {"sha": "s2", "author": "B"}],
-            "hunks": [{"start_line": 1, "line_count": 2, "commit": "s1"},
-                      {"start_line": 3, "line_count": 1, "commit": "s2"}],
-            "texts": ["x", "y", "z"],
-        });
-        let b = CommittedBlame::from_engine(&value).unwrap();
-        assert_eq!(b.line_commit, vec![0, 0, 1]);
     }
 }

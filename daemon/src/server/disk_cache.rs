@@ -11,11 +11,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::blame_cache::CommittedBlame;
+
 /// Bump when the stored shape or the blame options change.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Pruned down to this size (oldest files first) when the daemon starts.
 const MAX_BYTES: u64 = 512 << 20;
 
@@ -24,8 +25,16 @@ struct Stored {
     format: u32,
     revision: String,
     path: String,
-    /// `gigui.api.blame_file(..., with_text=True)` as returned.
-    blame: Value,
+    blame: CommittedBlame,
+}
+
+/// `Stored` by reference, for writing without a copy.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    format: u32,
+    revision: &'a str,
+    path: &'a str,
+    blame: &'a CommittedBlame,
 }
 
 pub struct DiskCache {
@@ -56,7 +65,7 @@ impl DiskCache {
         Some(self.dir.as_ref()?.join(&name[..2]).join(&name[2..]))
     }
 
-    pub fn get(&self, revision: &str, path: &str) -> Option<Value> {
+    pub fn get(&self, revision: &str, path: &str) -> Option<CommittedBlame> {
         let file = self.file_for(revision, path)?;
         let bytes = fs::read(&file).ok()?;
         match serde_json::from_slice::<Stored>(&bytes) {
@@ -71,22 +80,22 @@ impl DiskCache {
         }
     }
 
-    pub fn put(&self, revision: &str, path: &str, blame: &Value) {
+    pub fn put(&self, revision: &str, path: &str, blame: &CommittedBlame) {
         let Some(file) = self.file_for(revision, path) else {
             return;
         };
-        let stored = Stored {
+        let stored = StoredRef {
             format: FORMAT,
-            revision: revision.to_owned(),
-            path: path.to_owned(),
-            blame: blame.clone(),
+            revision,
+            path,
+            blame,
         };
         if let Err(err) = self.write_atomically(&file, &stored) {
             tracing::debug!("cannot write blame cache {}: {err}", file.display());
         }
     }
 
-    fn write_atomically(&self, file: &Path, stored: &Stored) -> std::io::Result<()> {
+    fn write_atomically(&self, file: &Path, stored: &StoredRef<'_>) -> std::io::Result<()> {
         let dir = file.parent().expect("cache files live in a folder");
         fs::create_dir_all(dir)?;
         let temp = dir.join(format!(
@@ -131,7 +140,15 @@ impl DiskCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::server::blame_cache::CommitInfo;
+
+    fn sample(lines: usize) -> CommittedBlame {
+        CommittedBlame {
+            commits: vec![CommitInfo::not_committed()],
+            line_commit: vec![0; lines],
+            texts: vec!["x".repeat(100); lines],
+        }
+    }
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("gil-disk-{name}-{}", std::process::id()));
@@ -143,10 +160,10 @@ mod tests {
     fn round_trip_and_corruption_is_a_miss() {
         let dir = temp_dir("rt");
         let cache = DiskCache::open(Some(dir.clone()));
-        let blame = json!({"hunks": [], "commits": [], "texts": ["a"]});
+        let blame = sample(3);
         assert!(cache.get("abc", "f.py").is_none());
         cache.put("abc", "f.py", &blame);
-        assert_eq!(cache.get("abc", "f.py"), Some(blame));
+        assert_eq!(cache.get("abc", "f.py").unwrap().texts, blame.texts);
         assert!(cache.get("abc", "g.py").is_none());
 
         let file = cache.file_for("abc", "f.py").unwrap();
@@ -159,7 +176,7 @@ mod tests {
     #[test]
     fn concurrent_writers_leave_a_complete_file() {
         let dir = temp_dir("conc");
-        let blame = json!({"texts": vec!["x".repeat(100); 2000]});
+        let blame = std::sync::Arc::new(sample(2000));
         std::thread::scope(|s| {
             for _ in 0..4 {
                 let dir = dir.clone();
@@ -172,10 +189,8 @@ mod tests {
                 });
             }
         });
-        assert_eq!(
-            DiskCache::open(Some(dir.clone())).get("r", "p"),
-            Some(blame)
-        );
+        let read = DiskCache::open(Some(dir.clone())).get("r", "p").unwrap();
+        assert_eq!(read.line_commit, blame.line_commit);
         fs::remove_dir_all(dir).unwrap();
     }
 }

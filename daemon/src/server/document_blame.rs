@@ -11,6 +11,7 @@ use super::blame_cache::{BlameKey, CommitInfo, CommittedBlame, NOT_COMMITTED};
 use super::blocks;
 use super::documents::{split_lines, Block};
 use super::line_map::map_lines;
+use super::porcelain;
 use super::session::Session;
 use crate::engine::{CallHooks, EngineError};
 use crate::repo::Repository;
@@ -132,6 +133,7 @@ impl Session {
                 None,
             ),
         };
+        let started = std::time::Instant::now();
         let lines = split_lines(&text);
         let line_ends = lines
             .iter()
@@ -193,10 +195,12 @@ impl Session {
         if version.is_some() {
             self.views.insert(uri.clone(), view.clone());
         }
+        tracing::debug!(elapsed = ?started.elapsed(), lines = view.lines.len(), "document blame view");
         Ok(view)
     }
 
-    /// Committed blame of `path` at `revision`: cached, else one `git blame`.
+    /// Committed blame of `path` at `revision`: from memory, else from disk,
+    /// else one `git blame`; concurrent callers for one file share the work.
     async fn committed_blame(
         self: &Arc<Self>,
         root: &Path,
@@ -212,14 +216,36 @@ impl Session {
             self.stats.cache_hit();
             return Ok(hit);
         }
+        let cell = self.loading.entry(key.clone()).or_default().clone();
+        let result = cell
+            .get_or_init(|| self.load_committed_blame(root, revision, path))
+            .await
+            .clone();
+        self.loading.remove(&key);
+        result
+    }
+
+    async fn load_committed_blame(
+        self: &Arc<Self>,
+        root: &Path,
+        revision: &str,
+        path: &str,
+    ) -> Result<Arc<CommittedBlame>, EngineError> {
+        let key = BlameKey {
+            root: root.to_path_buf(),
+            revision: revision.to_owned(),
+            path: path.to_owned(),
+        };
         self.stats.cache_miss();
         let disk = self.disk_cache.clone();
         let (rev, rel) = (revision.to_owned(), path.to_owned());
+        let started = std::time::Instant::now();
         let stored = tokio::task::spawn_blocking(move || disk.get(&rev, &rel))
             .await
             .ok()
             .flatten();
-        if let Some(blame) = stored.as_ref().and_then(CommittedBlame::from_engine) {
+        tracing::debug!(elapsed = ?started.elapsed(), hit = stored.is_some(), "disk cache lookup");
+        if let Some(blame) = stored {
             self.stats
                 .disk_hits
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -227,25 +253,16 @@ impl Session {
             self.blame_store.insert(key, blame.clone());
             return Ok(blame);
         }
-        let args = vec![
-            json!(root),
-            json!(path),
-            json!(revision),
-            Value::Null,
-            json!(true),
-        ];
-        let blame = match self
-            .call_engine("blame_file", args, CallHooks::default())
-            .await
-        {
-            Ok(value) => {
-                let blame = CommittedBlame::from_engine(&value).ok_or_else(|| {
-                    EngineError::python(format!("unexpected blame_file result for {path}"))
-                })?;
-                let disk = self.disk_cache.clone();
+        let args = vec![json!(root), json!(path), json!(revision)];
+        let blame = match self.call_engine_bytes("blame_porcelain", args).await {
+            Ok(output) => {
+                let blame = Arc::new(porcelain::parse(&output).map_err(|e| {
+                    EngineError::python(format!("cannot read git blame of {path}: {e}"))
+                })?);
+                let (disk, stored) = (self.disk_cache.clone(), blame.clone());
                 let (rev, rel) = (revision.to_owned(), path.to_owned());
-                tokio::task::spawn_blocking(move || disk.put(&rev, &rel, &value));
-                Arc::new(blame)
+                tokio::task::spawn_blocking(move || disk.put(&rev, &rel, &stored));
+                blame
             }
             Err(err) if err.is_type("FileNotTrackedError") => Arc::new(CommittedBlame::untracked()),
             Err(err) => return Err(err),
@@ -283,17 +300,22 @@ impl Session {
         self.request_refresh();
     }
 
-    /// Current user of a repository, for "You" in blame (cached per repository).
-    pub fn current_user(&self, root: &Path) -> Value {
-        if let Some(user) = self.users.get(root) {
-            return user.clone();
-        }
-        let (name, email) = Repository::discover(root)
-            .map(|r| r.configured_user())
+    /// Current user of a repository, for "You" in blame (read once per repository).
+    pub async fn current_user(&self, root: &Path) -> Value {
+        let cell = self.users.entry(root.to_path_buf()).or_default().clone();
+        cell.get_or_init(|| async {
+            let root = root.to_path_buf();
+            let (name, email) = tokio::task::spawn_blocking(move || {
+                Repository::discover(&root)
+                    .map(|r| r.configured_user())
+                    .unwrap_or_default()
+            })
+            .await
             .unwrap_or_default();
-        let user = json!({"name": name, "email": email});
-        self.users.insert(root.to_path_buf(), user.clone());
-        user
+            json!({"name": name, "email": email})
+        })
+        .await
+        .clone()
     }
 
     /// Commit details for hovers and `gitinspector.showCommit` (cached).

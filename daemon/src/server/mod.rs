@@ -13,6 +13,7 @@ mod format;
 mod line_map;
 mod lru;
 mod notifications;
+mod porcelain;
 mod progress;
 mod requests;
 mod session;

@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, OnceCell};
 use tower_lsp::lsp_types::{MessageType, Url};
 use tower_lsp::Client;
 
-use super::blame_cache::{new_blame_store, BlameStore};
+use super::blame_cache::{new_blame_store, BlameKey, BlameStore, CommittedBlame};
 use super::config::Config;
 use super::disk_cache::DiskCache;
 use super::document_blame::DocumentBlame;
@@ -18,6 +18,9 @@ use super::documents::Document;
 use super::lru::Lru;
 use super::stats::Stats;
 use crate::engine::{CallHooks, Engine, EngineError, EngineErrorKind, LogRecord, LogSink};
+
+/// The outcome of loading one file's committed blame.
+pub type BlameLoad = Result<Arc<CommittedBlame>, EngineError>;
 
 /// What the client said it supports, from `initialize`.
 #[derive(Default)]
@@ -43,7 +46,9 @@ pub struct Session {
     pub disk_cache: Arc<DiskCache>,
     /// The HEAD last seen per repository root.
     pub repo_heads: DashMap<PathBuf, String>,
-    pub users: DashMap<PathBuf, Value>,
+    pub users: DashMap<PathBuf, Arc<OnceCell<Value>>>,
+    /// Committed blame being computed, so concurrent requests share one load.
+    pub loading: DashMap<BlameKey, Arc<OnceCell<BlameLoad>>>,
     pub commit_cache: DashMap<(PathBuf, String, Option<String>), Arc<Value>>,
     engine: OnceCell<Result<Arc<Engine>, EngineError>>,
     log_sink: LogSink,
@@ -73,6 +78,7 @@ impl Session {
             views: DashMap::new(),
             repo_heads: DashMap::new(),
             users: DashMap::new(),
+            loading: DashMap::new(),
             commit_cache: DashMap::new(),
             engine: OnceCell::new(),
             log_sink,
@@ -102,6 +108,25 @@ impl Session {
         args: Vec<Value>,
         hooks: CallHooks,
     ) -> Result<Value, EngineError> {
+        self.run_engine(function, move |engine| engine.call(function, &args, &hooks))
+            .await
+    }
+
+    /// Runs a `gigui.api` function that returns raw bytes (git output).
+    pub async fn call_engine_bytes(
+        self: &Arc<Self>,
+        function: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<u8>, EngineError> {
+        self.run_engine(function, move |engine| engine.call_bytes(function, &args))
+            .await
+    }
+
+    async fn run_engine<T: Send + 'static>(
+        self: &Arc<Self>,
+        function: &'static str,
+        work: impl FnOnce(&Engine) -> Result<T, EngineError> + Send + 'static,
+    ) -> Result<T, EngineError> {
         let engine = self.engine().await?;
         let session = self.clone();
         session
@@ -112,7 +137,7 @@ impl Session {
         // may be dropped (cancelled) while Python is still finishing.
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            let result = engine.call(function, &args, &hooks);
+            let result = work(&engine);
             session.stats.record(
                 &format!("engine/{function}"),
                 started.elapsed(),

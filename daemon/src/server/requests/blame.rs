@@ -35,11 +35,14 @@ impl Backend {
             if result_id.is_some() && result_id == params.previous_result_id {
                 return Ok(Arc::new(json!({"resultId": result_id, "unchanged": true})));
             }
+            let started = std::time::Instant::now();
             let user = match &view.repository {
-                Some(root) => self.session.current_user(root),
+                Some(root) => self.session.current_user(root).await,
                 None => Value::Null,
             };
-            Ok(view.to_json(&user))
+            let answer = view.to_json(&user);
+            tracing::debug!(elapsed = ?started.elapsed(), "blame answer");
+            Ok(answer)
         })
         .await
     }

@@ -1,0 +1,118 @@
+//! Parses `git blame --porcelain` output into committed blame. The engine
+//! runs git (with its safety settings); parsing here keeps a first blame
+//! close to what `git blame` itself costs.
+
+use std::collections::HashMap;
+
+use super::blame_cache::{CommitInfo, CommittedBlame};
+
+pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
+    let mut commits: Vec<CommitInfo> = Vec::new();
+    let mut index: HashMap<&[u8], u32> = HashMap::new();
+    let mut line_commit: Vec<u32> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut current: Option<u32> = None;
+    let mut current_line = 0usize;
+
+    for raw in output.split(|&b| b == b'\n') {
+        if let Some(content) = raw.strip_prefix(b"\t") {
+            // Every line has its own header naming its final line number.
+            let commit = current.ok_or("content line before any header")?;
+            let slot = current_line
+                .checked_sub(1)
+                .ok_or("final line numbers start at 1")?;
+            if slot >= line_commit.len() {
+                line_commit.resize(slot + 1, u32::MAX);
+                texts.resize(slot + 1, String::new());
+            }
+            line_commit[slot] = commit;
+            texts[slot] = String::from_utf8_lossy(content).into_owned();
+            continue;
+        }
+        if raw.is_empty() {
+            continue;
+        }
+        let (key, value) = match raw.iter().position(|&b| b == b' ') {
+            Some(i) => (&raw[..i], &raw[i + 1..]),
+            None => (raw, &b""[..]),
+        };
+        if key.len() == 40 && key.iter().all(u8::is_ascii_hexdigit) {
+            // "<sha> <orig line> <final line> [<lines in group>]"
+            let mut numbers = value.split(|&b| b == b' ');
+            let _orig = numbers.next();
+            current_line = numbers
+                .next()
+                .and_then(|n| std::str::from_utf8(n).ok()?.parse().ok())
+                .ok_or("header without a final line number")?;
+            let next = commits.len() as u32;
+            let id = *index.entry(key).or_insert_with(|| {
+                commits.push(CommitInfo {
+                    sha: String::from_utf8_lossy(key).into_owned(),
+                    author: String::new(),
+                    email: String::new(),
+                    author_time: 0,
+                    committer_time: 0,
+                    summary: String::new(),
+                });
+                next
+            });
+            current = Some(id);
+            continue;
+        }
+        let Some(id) = current else { continue };
+        let commit = &mut commits[id as usize];
+        let text = || String::from_utf8_lossy(value).into_owned();
+        let number = || {
+            std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        match key {
+            b"author" => commit.author = text(),
+            b"author-mail" => {
+                commit.email = text()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            }
+            b"author-time" => commit.author_time = number(),
+            b"committer-time" => commit.committer_time = number(),
+            b"summary" => commit.summary = text(),
+            _ => {}
+        }
+    }
+    if line_commit.contains(&u32::MAX) {
+        return Err("blame output skipped some lines".to_owned());
+    }
+    Ok(CommittedBlame {
+        commits,
+        line_commit,
+        texts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn groups_reuse_commit_headers() {
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let out = format!(
+            "{a} 1 1 2\nauthor Alice\nauthor-mail <alice@x>\nauthor-time 100\nauthor-tz +0000\n\
+             committer Alice\ncommitter-mail <alice@x>\ncommitter-time 101\ncommitter-tz +0000\n\
+             summary first\nfilename f\n\tline one\n{a} 2 2\n\tline two\n\
+             {b} 3 3 1\nauthor Bob\nauthor-mail <bob@x>\nauthor-time 200\ncommitter-time 201\n\
+             summary second\nprevious {a} f\nfilename f\n\tline three\n{a} 4 4 1\nfilename f\n\t\n"
+        );
+        let blame = parse(out.as_bytes()).unwrap();
+        assert_eq!(blame.line_commit, vec![0, 0, 1, 0]);
+        assert_eq!(blame.texts, vec!["line one", "line two", "line three", ""]);
+        assert_eq!(blame.commits[0].email, "alice@x");
+        assert_eq!(blame.commits[1].author, "Bob");
+        assert_eq!(blame.commits[1].committer_time, 201);
+        assert_eq!(blame.commits[0].summary, "first");
+    }
+}
