@@ -26,3 +26,6 @@ echo "== benchmark smoke test (quick mode: must run, targets not asserted)"
 
 echo "== neovim plugin in a real Neovim"
 GITINSPECTOR_LSP_BIN="$PWD/target/release/gitinspector-lsp" bash scripts/test-nvim.sh
+
+echo "== VS Code extension in a real VS Code (code-server)"
+GITINSPECTOR_LSP="$PWD/target/release/gitinspector-lsp" bash scripts/test-vscode.sh

@@ -1,0 +1,133 @@
+// Repository authors view: sortable authors and files tables and a chart of
+// each author's share of the surviving lines. Runs in the webview and in the
+// exported report (where the data is embedded and there is no VS Code API).
+(function () {
+  "use strict";
+  const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
+    "#fabed4", "#469990", "#dcbeff", "#9a6324", "#800000", "#aaffc3", "#808000", "#000075"];
+  const vscode = typeof acquireVsCodeApi === "function" ? acquireVsCodeApi() : undefined;
+  const root = document.getElementById("root");
+  const status = document.getElementById("status");
+  let data = window.GITINSPECTOR_DATA || undefined;
+  const sorts = {};
+
+  function colorOf(email, name) {
+    const key = (email || name || "").toLowerCase();
+    let hash = 0;
+    for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
+    return PALETTE[hash % PALETTE.length];
+  }
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") node.textContent = v;
+      else if (k === "style") node.setAttribute("style", v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children || []) if (c) node.appendChild(c);
+    return node;
+  }
+  function fmt(value, kind) {
+    if (typeof value !== "number") return String(value ?? "");
+    if (kind === "pct") return value.toFixed(1) + "%";
+    if (kind === "days") return value.toFixed(1);
+    return value.toLocaleString("en-US");
+  }
+
+  const AUTHOR_COLUMNS = [
+    ["name", "Author", "text"], ["email", "Email", "text"], ["lines", "Lines", "int"], ["lines_pct", "% Lines", "pct"],
+    ["commits", "Commits", "int"], ["insertions", "Insertions", "int"], ["deletions", "Deletions", "int"],
+    ["stability", "Stability", "pct"], ["age", "Age (days)", "days"], ["files", "Files", "int"],
+  ];
+  const FILE_COLUMNS = [
+    ["path", "File", "text"], ["lines", "Lines", "int"], ["commits", "Commits", "int"], ["insertions", "Insertions", "int"],
+    ["deletions", "Deletions", "int"], ["authors", "Authors", "int"], ["top_author", "Top author", "text"],
+  ];
+
+  function table(id, columns, rows, defaultSort, rowKey, decorate) {
+    const sort = sorts[id] || (sorts[id] = { key: defaultSort, dir: -1 });
+    const sorted = rows.slice().sort((a, b) => {
+      const x = a[sort.key], y = b[sort.key];
+      const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+      return c * sort.dir;
+    });
+    const head = el("tr", {}, columns.map(([key, title, kind]) => {
+      const th = el("th", { class: kind === "text" ? "" : "num", "data-col": key, text: title });
+      if (sort.key === key) th.setAttribute("aria-sort", sort.dir > 0 ? "ascending" : "descending");
+      th.addEventListener("click", () => {
+        sorts[id] = { key, dir: sort.key === key ? -sort.dir : (kind === "text" ? 1 : -1) };
+        render();
+      });
+      return th;
+    }));
+    const body = el("tbody", {}, sorted.map((row) => el("tr", { "data-key": rowKey(row) }, columns.map(([key, , kind]) => {
+      const td = el("td", { class: kind === "text" ? "" : "num", "data-col": key, text: fmt(row[key], kind) });
+      if (decorate) decorate(key, row, td);
+      return td;
+    }))));
+    return el("table", { id }, [el("thead", {}, [head]), body]);
+  }
+
+  function chart(repo) {
+    const authors = repo.authors.slice().sort((a, b) => b.lines - a.lines);
+    const stack = el("div", { class: "stack", title: "Share of surviving lines" }, authors.map((a) =>
+      el("div", { style: `width:${a.lines_pct}%;background:${colorOf(a.email, a.name)}`, title: `${a.name}: ${fmt(a.lines_pct, "pct")}` })));
+    const max = Math.max(1, ...authors.map((a) => a.lines_pct));
+    const grid = el("div", { class: "chart" });
+    for (const a of authors) {
+      grid.appendChild(el("div", {}, [el("span", { class: "swatch", style: `background:${colorOf(a.email, a.name)}` }), el("span", { text: a.name })]));
+      grid.appendChild(el("div", { class: "track" }, [el("div", { class: "bar", style: `width:${(100 * a.lines_pct) / max}%;background:${colorOf(a.email, a.name)}` })]));
+      grid.appendChild(el("div", { class: "pct", text: fmt(a.lines_pct, "pct") }));
+    }
+    return el("div", { class: "chart-block", "data-repo": repo.name }, [stack, grid]);
+  }
+
+  function render() {
+    if (!data) return;
+    root.textContent = "";
+    for (const repo of data.repositories || []) {
+      const t = repo.totals || {};
+      const idBase = (data.repositories.length > 1 ? repo.name + "-" : "");
+      root.appendChild(el("h1", { text: repo.name }));
+      root.appendChild(el("div", { class: "meta" }, [
+        el("span", { text: `${repo.path} @ ` }), el("code", { text: String(repo.revision || "").slice(0, 10) }),
+        el("span", { text: ` · ${fmt(t.authors)} authors · ${fmt(t.files)} files · ${fmt(t.lines)} lines · ${fmt(t.commits)} commits` }),
+      ]));
+      root.appendChild(el("h2", { text: "Share of lines" }));
+      root.appendChild(chart(repo));
+      root.appendChild(el("h2", { text: "Authors" }));
+      root.appendChild(el("div", { class: "tables" }, [table(idBase + "authors-table", AUTHOR_COLUMNS, repo.authors, "lines", (r) => r.name,
+        (key, row, td) => { if (key === "name") td.prepend(el("span", { class: "swatch", style: `background:${colorOf(row.email, row.name)}` })); })]));
+      root.appendChild(el("h2", { text: "Files" }));
+      root.appendChild(el("div", { class: "tables" }, [table(idBase + "files-table", FILE_COLUMNS, repo.files, "lines", (r) => r.path)]));
+    }
+  }
+
+  function setStatus(kind, percentage, message) {
+    status.textContent = "";
+    if (kind === "progress") {
+      const bar = el("progress", { max: "100" });
+      if (typeof percentage === "number") bar.value = percentage;
+      status.appendChild(bar);
+      status.appendChild(el("span", { class: "message", text: message || "Analyzing…" }));
+    } else if (kind === "error") {
+      status.appendChild(el("div", { class: "error", text: message }));
+    }
+  }
+
+  window.addEventListener("message", (event) => {
+    const msg = event.data || {};
+    if (msg.type === "progress") setStatus("progress", msg.percentage, msg.message);
+    else if (msg.type === "error") setStatus("error", undefined, msg.message);
+    else if (msg.type === "result") {
+      data = msg.data;
+      setStatus("done");
+      render();
+      if (vscode) vscode.setState({ data });
+    }
+  });
+  if (!data && vscode && vscode.getState()) data = vscode.getState().data;
+  if (data) render();
+  else setStatus("progress", undefined, "Starting analysis…");
+  if (vscode) vscode.postMessage({ type: "ready" });
+})();

@@ -1,0 +1,116 @@
+// The repository authors webview and the exported HTML report: one page,
+// media/authors.{js,css}, themed with the editor's CSS variables.
+
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as vscode from "vscode";
+import { escapeHtml } from "./format";
+import { AnalysisResult } from "./protocol";
+
+export interface Progress {
+  percentage?: number;
+  message?: string;
+}
+
+function media(extensionPath: string, name: string): string {
+  return fs.readFileSync(path.join(extensionPath, "media", name), "utf8");
+}
+
+/** The page; `data` embeds a result (the exported report), else it waits for messages. */
+export function pageHtml(extensionPath: string, title: string, data?: AnalysisResult, cspSource?: string): string {
+  const nonce = crypto.randomBytes(16).toString("base64");
+  const csp = cspSource
+    ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">`
+    : "";
+  // JSON inside <script>: keep "</script>" and U+2028/9 from ending it.
+  const embedded = data
+    ? `<script nonce="${nonce}">window.GITINSPECTOR_DATA = ${JSON.stringify(data)
+        .replace(/</g, "\\u003c")
+        .replace(/\u2028/g, "\\u2028")
+        .replace(/\u2029/g, "\\u2029")};</script>`
+    : "";
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+${csp}
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${media(extensionPath, "authors.css")}</style>
+</head>
+<body>
+<div id="status"></div>
+<div id="root"></div>
+${embedded}
+<script nonce="${nonce}">${media(extensionPath, "authors.js")}</script>
+</body>
+</html>
+`;
+}
+
+export class AuthorsPanel {
+  private static current: AuthorsPanel | undefined;
+  private ready: Promise<void>;
+  private disposed = false;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionPath: string,
+  ) {
+    let resolveReady: () => void = () => undefined;
+    this.ready = new Promise((resolve) => {
+      resolveReady = resolve;
+    });
+    panel.webview.onDidReceiveMessage((msg: { type?: string }) => {
+      if (msg.type === "ready") {
+        resolveReady();
+      }
+    });
+    panel.onDidDispose(() => {
+      this.disposed = true;
+      if (AuthorsPanel.current === this) {
+        AuthorsPanel.current = undefined;
+      }
+    });
+    panel.webview.html = pageHtml(extensionPath, "Repository Authors", undefined, panel.webview.cspSource);
+  }
+
+  static show(extensionPath: string, title: string): AuthorsPanel {
+    const existing = AuthorsPanel.current;
+    if (existing && !existing.disposed) {
+      existing.panel.title = title;
+      existing.panel.reveal(vscode.ViewColumn.Active);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel("gitinspector.authors", title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [],
+    });
+    AuthorsPanel.current = new AuthorsPanel(panel, extensionPath);
+    return AuthorsPanel.current;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  async post(message: { type: "progress"; percentage?: number; message?: string } | { type: "result"; data: AnalysisResult } | { type: "error"; message: string }): Promise<void> {
+    await this.ready;
+    if (!this.disposed) {
+      await this.panel.webview.postMessage(message);
+    }
+  }
+}
+
+/** Writes the report and returns its file. */
+export async function writeReport(extensionPath: string, dir: vscode.Uri, data: AnalysisResult): Promise<vscode.Uri> {
+  const names = data.repositories.map((r) => r.name).join("-") || "workspace";
+  const stamp = new Date().toISOString().replace(/[:T]/g, "-").slice(0, 19);
+  const file = vscode.Uri.joinPath(dir, `gitinspector-${names.replace(/[^\w.-]+/g, "_")}-${stamp}.html`);
+  await vscode.workspace.fs.createDirectory(dir);
+  const html = pageHtml(extensionPath, `gitinspector report: ${names}`, data);
+  await vscode.workspace.fs.writeFile(file, Buffer.from(html, "utf8"));
+  return file;
+}
