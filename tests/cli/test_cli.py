@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -113,3 +114,13 @@ def test_errors_are_one_clear_line_and_nonzero(daemon_bin, isolated_env, tmp_pat
     assert out.stdout == ""
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
+
+
+def test_engine_starts_whatever_python_is_on_path(daemon_bin, isolated_env, rich_repo):
+    """The embedded interpreter uses the standard library of the Python the
+    binary links, not of whichever `python3` PATH finds first (or none)."""
+    git_dir = str(Path(shutil.which("git")).parent)
+    env = {**isolated_env, "PATH": f"{git_dir}:/usr/bin:/bin"}
+    out = run_cli(daemon_bin, "analyze", str(rich_repo), "--format", "json", env=env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["repositories"][0]["authors"]

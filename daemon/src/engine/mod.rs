@@ -8,6 +8,7 @@ pub mod convert;
 pub mod locate;
 
 use std::ffi::CString;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -112,7 +113,7 @@ impl Engine {
     /// Starts the interpreter (once per process) and imports `gigui.api`.
     pub fn start(sink: LogSink, python_log_level: u32) -> Result<Engine, EngineError> {
         let location = locate::locate().map_err(EngineError::startup)?;
-        Python::initialize();
+        initialize_interpreter()?;
         Python::attach(|py| {
             let fail = |what: &str, err: PyErr| {
                 let mut e = EngineError::startup(format!("{what}: {err}"));
@@ -310,6 +311,47 @@ impl Engine {
     pub fn python_time(&self) -> Duration {
         Duration::from_nanos(self.python_nanos.load(Ordering::Relaxed))
     }
+}
+
+/// Starts CPython with its home set to the interpreter the daemon was built
+/// against (unless PYTHONHOME says otherwise), without signal handlers
+/// (Ctrl-C and SIGTERM stay the daemon's).
+fn initialize_interpreter() -> Result<(), EngineError> {
+    let home = option_env!("GITINSPECTOR_PYTHON_HOME")
+        .filter(|h| std::env::var_os("PYTHONHOME").is_none() && Path::new(h).is_dir());
+    let Some(home) = home else {
+        Python::initialize();
+        return Ok(());
+    };
+    let home = CString::new(home).map_err(|_| EngineError::startup("bad Python home"))?;
+    // SAFETY: the documented PyConfig sequence, once, before any other Python
+    // call; the config is cleared on every path after initialization.
+    unsafe {
+        if pyo3::ffi::Py_IsInitialized() != 0 {
+            return Ok(());
+        }
+        let mut config = std::mem::MaybeUninit::<pyo3::ffi::PyConfig>::uninit();
+        pyo3::ffi::PyConfig_InitPythonConfig(config.as_mut_ptr());
+        let mut config = config.assume_init();
+        config.install_signal_handlers = 0;
+        let status =
+            pyo3::ffi::PyConfig_SetBytesString(&mut config, &mut config.home, home.as_ptr());
+        let status = if pyo3::ffi::PyStatus_Exception(status) != 0 {
+            status
+        } else {
+            pyo3::ffi::Py_InitializeFromConfig(&config)
+        };
+        pyo3::ffi::PyConfig_Clear(&mut config);
+        if pyo3::ffi::PyStatus_Exception(status) != 0 {
+            return Err(EngineError::startup(format!(
+                "cannot start Python with home {}",
+                home.to_string_lossy()
+            )));
+        }
+        // PyO3 expects the thread that initialized Python not to hold the GIL.
+        pyo3::ffi::PyEval_SaveThread();
+    }
+    Ok(())
 }
 
 /// The three-argument form: on 3.11 the one-argument form drops the frames.
