@@ -445,3 +445,45 @@ def test_corrupt_disk_cache_entries_are_recomputed(start_daemon, repo, isolated_
     again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert per_line(again) == per_line(expected)
     assert second.request("gitinspector/getPerformanceStats")["cache"]["disk_hits"] == 0
+
+
+def test_block_lenses_follow_the_parsed_structure(lsp, repo):
+    source = (
+        "// shapes\n"
+        "class Shape {\n"
+        "  constructor(n) {\n"
+        "    this.n = n;\n"
+        "  }\n"
+        "\n"
+        "  area() {\n"
+        "    return this.n * this.n;\n"
+        "  }\n"
+        "}\n"
+        "\n"
+        "function helper(x) {\n"
+        "  const y = x;\n"
+        "  return y;\n"
+        "}\n"
+    )
+    repo.commit("Add shapes", {"shapes.js": source}, author=ALICE)
+    uri = (repo.root / "shapes.js").as_uri()
+    lsp.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "javascript", "version": 1, "text": source}},
+    )
+    lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
+    lines = [lens["range"]["start"]["line"] for lens in lenses]
+    # File lens, class Shape, its two methods, the function.
+    assert lines == [0, 1, 2, 6, 11]
+    for lens in lenses[1:]:
+        assert lens["command"]["title"].startswith(f"{ALICE[0]} · last change {ALICE[0]}")
+    # Editor-supplied blocks replace the parsed ones.
+    lsp.notify(
+        "gitinspector/setBlocks",
+        {
+            "textDocument": {"uri": uri},
+            "blocks": [{"startLine": 11, "endLine": 14, "name": "helper", "kind": "function"}],
+        },
+    )
+    lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
+    assert [lens["range"]["start"]["line"] for lens in lenses] == [0, 11]

@@ -25,7 +25,11 @@ pub struct DocumentBlame {
     /// Per buffer line, an index into `commits`.
     pub lines: Vec<u32>,
     pub commits: Vec<CommitInfo>,
-    pub blocks: Vec<Block>,
+    /// Inputs of `blocks()`, computed only when lenses are asked for.
+    text: String,
+    language_id: Option<String>,
+    supplied_blocks: Option<Vec<Block>>,
+    blocks: OnceLock<Vec<Block>>,
     /// The buffer's lines' lengths in UTF-16 units (end-of-line positions).
     pub line_ends: Vec<u32>,
     /// The `gitinspector/blame` answer, built on first request.
@@ -37,6 +41,17 @@ impl DocumentBlame {
         self.lines
             .get(line as usize)
             .map(|&i| &self.commits[i as usize])
+    }
+
+    /// Top-level blocks: the editor's, else parsed (tree-sitter or indentation).
+    pub fn blocks(&self) -> &[Block] {
+        self.blocks.get_or_init(|| match &self.supplied_blocks {
+            Some(blocks) => blocks.clone(),
+            None => {
+                let path = self.uri.to_file_path().unwrap_or_default();
+                blocks::detect(&self.text, self.language_id.as_deref(), &path)
+            }
+        })
     }
 
     pub fn in_repository(&self) -> bool {
@@ -125,11 +140,17 @@ impl Session {
                 return Ok(view.clone());
             }
         }
-        let (version, text, supplied_blocks) = match self.documents.get(uri) {
-            Some(doc) => (Some(doc.version), doc.text.clone(), doc.blocks.clone()),
+        let (version, text, supplied_blocks, language_id) = match self.documents.get(uri) {
+            Some(doc) => (
+                Some(doc.version),
+                doc.text.clone(),
+                doc.blocks.clone(),
+                Some(doc.language_id.clone()),
+            ),
             None => (
                 None,
                 std::fs::read_to_string(&path).unwrap_or_default(),
+                None,
                 None,
             ),
         };
@@ -139,7 +160,6 @@ impl Session {
             .iter()
             .map(|l| l.encode_utf16().count() as u32)
             .collect();
-        let blocks = supplied_blocks.unwrap_or_else(|| blocks::detect(&lines));
         let Some(repo) = repo else {
             return Ok(Arc::new(DocumentBlame {
                 uri: uri.clone(),
@@ -149,7 +169,10 @@ impl Session {
                 revision: None,
                 lines: vec![],
                 commits: vec![],
-                blocks,
+                text,
+                language_id,
+                supplied_blocks,
+                blocks: OnceLock::new(),
                 line_ends,
                 json: OnceLock::new(),
             }));
@@ -188,7 +211,10 @@ impl Session {
             revision: head,
             lines: per_line,
             commits,
-            blocks,
+            text,
+            language_id,
+            supplied_blocks,
+            blocks: OnceLock::new(),
             line_ends,
             json: OnceLock::new(),
         });

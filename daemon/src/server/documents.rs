@@ -17,15 +17,18 @@ pub struct Block {
 pub struct Document {
     pub version: i32,
     pub text: String,
+    /// The LSP language id from `didOpen` (picks the block parser).
+    pub language_id: String,
     /// Blocks supplied by the editor (`gitinspector/setBlocks`), if any.
     pub blocks: Option<Vec<Block>>,
 }
 
 impl Document {
-    pub fn new(version: i32, text: String) -> Self {
+    pub fn new(version: i32, text: String, language_id: String) -> Self {
         Document {
             version,
             text,
+            language_id,
             blocks: None,
         }
     }
@@ -99,7 +102,7 @@ mod tests {
 
     #[test]
     fn incremental_edits_use_utf16_columns() {
-        let mut doc = Document::new(1, "a😀b\nsecond\nthird\n".to_owned());
+        let mut doc = Document::new(1, "a😀b\nsecond\nthird\n".to_owned(), "text".to_owned());
         // The emoji is two UTF-16 units: column 3 is just before "b".
         doc.apply(2, vec![edit(0, 3, 0, 4, "B")]);
         assert_eq!(doc.lines(), vec!["a😀B", "second", "third"]);

@@ -9,9 +9,10 @@ use crate::server::Backend;
 impl Backend {
     pub(crate) async fn on_did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.session
-            .documents
-            .insert(doc.uri.clone(), Document::new(doc.version, doc.text));
+        self.session.documents.insert(
+            doc.uri.clone(),
+            Document::new(doc.version, doc.text, doc.language_id),
+        );
         // Compute the committed blame (and who "You" is) now, so the first
         // request is warm.
         let session = self.session.clone();

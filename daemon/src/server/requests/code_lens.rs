@@ -34,7 +34,7 @@ impl Backend {
             lenses.push(lens(&view, 0, file_title(&view, &config.date_format), None));
         }
         if config.code_lens.blocks {
-            for block in &view.blocks {
+            for block in view.blocks() {
                 let (start, end) = (block.start_line as usize, block.end_line as usize + 1);
                 let title = block_title(&view, start, end, &config.date_format);
                 lenses.push(lens(&view, block.start_line, title, Some((start, end))));
