@@ -1,6 +1,7 @@
 """Benchmarks of gitinspector-lsp, each figure measured against its reference in the same run.
 
     .venv/bin/python bench/run.py [--quick] [--preset tiny|small|medium|large] [--repo PATH]
+                                  [--peers] [--only FIGURE...] [--json OUT] [--keep]
 
 The daemon under test is `target/release/gitinspector-lsp` (or $GITINSPECTOR_LSP_BIN).
 A repository is built with tests/support/corpus.py (or copied from --repo) into a
@@ -9,11 +10,14 @@ is added to the copy. See BENCHMARKS.md for what each figure measures.
 
 `--quick` is a smoke test: small corpus, few iterations, exit status 0 whatever
 the figures. Without it, the exit status is 1 when a figure misses its target.
+Figure 9 runs the peer tools (gitinspectorgui, gitinspector, git-fame) installed by
+bench/install_peers.sh; `--quick` skips them unless `--peers` is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -36,7 +40,6 @@ from support.rpc import RpcClient  # noqa: E402
 BIG_FILE = "bench_data/big_5000.py"
 BIG_LINES = 5_000
 CORES = os.cpu_count() or 1
-PEERS_NOTE = "/work/shared/notes/peers.md"
 
 
 # -- results ---------------------------------------------------------------
@@ -346,6 +349,33 @@ def fig_warm_and_edit(
         report.add(
             Row("1b warm blame p99 (5,000 lines)", "≤ 2 ms", ms(p99), verdict=verdict(p99 <= 0.002))
         )
+        # The same warm request from a client that holds the current answer:
+        # `previousResultId` makes the daemon answer "unchanged" (no payload).
+        result_id = blame(client, uri)["resultId"]
+        params = {"textDocument": {"uri": uri}, "previousResultId": result_id}
+        unchanged = [
+            timed(lambda: client.request("gitinspector/blame", params))[0]
+            for _ in range(it["warm"])
+        ]
+        u50, u99 = percentile(unchanged, 50), percentile(unchanged, 99)
+        report.raw["warm_blame_unchanged_s"] = {"p50": u50, "p99": u99, "n": len(unchanged)}
+        report.add(
+            Row(
+                "1c warm blame p50, client has the answer (resultId)",
+                "≤ 0.5 ms",
+                ms(u50),
+                verdict=verdict(u50 <= 0.0005),
+                note=f"{len(unchanged)} requests with previousResultId: answer is {{unchanged}}",
+            )
+        )
+        report.add(
+            Row(
+                "1d warm blame p99, client has the answer (resultId)",
+                "≤ 2 ms",
+                ms(u99),
+                verdict=verdict(u99 <= 0.002),
+            )
+        )
 
         # 2: one-line edit, then blame. Line 1000 alternates between two texts.
         original = big.read_text().splitlines()[1000]
@@ -548,26 +578,89 @@ def fig_restart(report: Report, daemons: Daemons, work: Path, repo: Path, big: P
             "≤ 5 ms",
             ms(after),
             verdict=verdict(after <= 0.005),
-            note="no persistent blame cache yet: the restarted daemon blames again",
+            note="the restarted daemon reads the on-disk blame cache (no git, no Python)",
         )
     )
 
 
-PEERS = {
-    "gitinspectorgui": "needs Python 3.12 (pyenv) and its own venv",
-    "gitinspector": "Python 2 only (pyenv 2.7, pip --prefix, PYTHONPATH)",
-    "git-fame": "pip install git-fame",
-}
+# -- 9: peers ------------------------------------------------------------------
+PEERS_DIR = Path(os.environ.get("GITINSPECTOR_BENCH_PEERS") or ROOT / "bench/.peers")
+PEER_VERSIONS = {"gitinspectorgui": "0.4.5", "gitinspector": "0.3.2", "git-fame": "4.2.1"}
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-def peer_command(name: str, exe: str, repo: Path, out: Path) -> list[str]:
-    if name == "git-fame":
-        return [exe, "--format", "json", "-s", "--show", "name,email", str(repo)]
+@dataclass
+class Peer:
+    name: str
+    argv: list[str]  # the command, without its arguments
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def find_peer(name: str) -> Peer | None:
+    """The peer installed by bench/install_peers.sh, else one on PATH, else None."""
     if name == "gitinspector":
-        exts = sorted({Path(f).suffix.lstrip(".") for f in git(repo, "ls-files").split()} - {""})
-        return [exe, "--file-types", ",".join(exts) or "py", str(repo)]
-    return [
-        exe,
+        prefix = PEERS_DIR / "gitinspector"
+        site = prefix / "lib/python2.7/site-packages"
+        python = prefix / "python"  # the interpreter install_peers.sh installed it with
+        if (site / "gitinspector").is_dir() and python.is_file():
+            argv = [python.read_text().strip(), "-m", "gitinspector.gitinspector"]
+            return Peer(name, argv, {"PYTHONPATH": str(site)})
+    else:
+        exe = PEERS_DIR / name / "bin" / name
+        if exe.is_file():
+            return Peer(name, [str(exe)])
+    on_path = shutil.which(name)
+    return Peer(name, [on_path]) if on_path else None
+
+
+def unreadable_files(repo: Path) -> list[str]:
+    """Files of HEAD that are binary (numstat) or not UTF-8: gitinspectorgui crashes on them."""
+    binary = set()
+    for line in git(repo, "diff", "--numstat", "-z", EMPTY_TREE, "HEAD").split("\0"):
+        if line.startswith("-\t-\t"):
+            binary.add(line[4:])
+    entries = [e.split("\t", 1) for e in git(repo, "ls-tree", "-r", "-z", "HEAD").split("\0") if e]
+    blobs = [(meta.split()[2], path) for meta, path in entries if meta.split()[1] == "blob"]
+    batch = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=repo,
+        input="".join(f"{sha}\n" for sha, _ in blobs).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    bad, pos = [], 0
+    for _sha, path in blobs:
+        end = batch.index(b"\n", pos)
+        size = int(batch[pos:end].split()[2])
+        data = batch[end + 1 : end + 1 + size]
+        pos = end + 2 + size
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(path)
+            continue
+        if path in binary:
+            bad.append(path)
+    return bad
+
+
+def peer_args(name: str, repo: Path, out: str) -> tuple[list[str], str]:
+    """The arguments closest to our defaults (all files, plain blame), and what they mean."""
+    if name == "git-fame":
+        return (
+            ["--format", "json", "-s", "--show", "name,email", str(repo)],
+            "--format json -s --show name,email (all files, blame without -w/-M/-C, automatic -j)",
+        )
+    if name == "gitinspector":
+        files = git(repo, "ls-tree", "-r", "-z", "--name-only", "HEAD").split("\0")
+        exts = sorted({Path(f).suffix.lstrip(".") for f in files if f} - {""})
+        return (
+            [f"--file-types={','.join(exts) or 'py'}", str(repo)],
+            f"--file-types={','.join(exts)} (every extension of HEAD; default text "
+            "output); its blame is `git blame --line-porcelain -w`",
+        )
+    excluded = unreadable_files(repo)
+    argv = [
         "-r",
         str(repo),
         "-d",
@@ -589,54 +682,192 @@ def peer_command(name: str, exe: str, repo: Path, out: Path) -> list[str]:
         "0",
         "--deletions",
         "--blame-skip",
+        "--multithread",
         "-o",
-        str(out),
+        out,
     ]
+    if excluded:
+        argv += ["--ex-files", *(glob.escape(p) for p in excluded)]
+    return (
+        argv,
+        "-d 0 -n 0 -f '*' -e '*' --view none -F excel --comments --empty-lines "
+        "--whitespace --copy-move 0 --deletions --blame-skip --multithread "
+        f"(+ --ex-files for {len(excluded)} binary/non-UTF-8 files)",
+    )
 
 
-def fig_peers(report: Report, work: Path, repo: Path, quick: bool) -> None:
-    floor = report.raw.get("floor_s")
-    for name, how in PEERS.items():
-        figure = f"9 peer {name}"
-        exe = shutil.which(name)
-        if exe is None:
+def relative(speedup: float) -> str:
+    return f"{speedup:.1f}× faster" if speedup >= 1 else f"{1 / speedup:.1f}× slower"
+
+
+class PeerFailed(Exception):
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+def run_bounded(argv: list[str], cwd: Path, env: dict[str, str], limit: float, log: Path) -> float:
+    """Wall time of one run, output to `log`; PeerFailed when it fails or runs over `limit`."""
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            code = proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)  # the peer and the git processes it started
+            proc.wait()
+            raise PeerFailed(f"timed out (> {limit:g} s)", timed_out=True) from None
+        elapsed = time.perf_counter() - start
+    if code != 0:
+        tail = log.read_bytes().decode(errors="replace").strip().splitlines()[-1:] or [""]
+        raise PeerFailed(f"crashed (exit {code}): {tail[0][:200]}")
+    return elapsed
+
+
+def time_ours_cli(binary: Path, work: Path, repo: Path, reps: int, limit: float) -> float:
+    """`gitinspector-lsp analyze REPO --format json`, end to end, fresh HOME each run."""
+    samples = []
+    for i in range(reps):
+        log = work / f"ours-cli-{i}.json"
+        env = isolated_env(work / f"home-cli-{i}")
+        samples.append(
+            run_bounded(
+                [str(binary), "analyze", str(repo), "--format", "json"], repo, env, limit, log
+            )
+        )
+        if not json.loads(log.read_text())["repositories"][0]["files"]:
+            raise AssertionError("analyze --format json returned no files")
+    return statistics.median(samples)
+
+
+def time_ours_rpc(daemons: Daemons, work: Path, repo: Path, reps: int) -> list[float]:
+    """executeAnalysis over stdio in a fresh daemon, its engine started first (as figure 4)."""
+    samples = []
+    for i in range(reps):
+        client = daemons.start(work / f"home-peer-rpc-{i}")
+        try:
+            client.initialize(repo)
+            client.request("gitinspector/healthCheck")
+            samples.append(timed(lambda c=client: analyze(c, repo))[0])
+        finally:
+            daemons.stop(client)
+    return samples
+
+
+def fig_peers(
+    report: Report,
+    daemons: Daemons,
+    work: Path,
+    repo: Path,
+    reps: int,
+    run_them: bool,
+    limit: float,
+) -> None:
+    found = {name: find_peer(name) for name in PEER_VERSIONS}
+    targets = {"gitinspectorgui": 5.0, "gitinspector": 1.0, "git-fame": 1.0}
+    if not run_them or not any(found.values()):
+        for name, peer in found.items():
+            why = (
+                "skipped in --quick mode (add --peers)"
+                if peer
+                else "not installed: run `bash bench/install_peers.sh`"
+            )
+            report.add(Row(f"9 vs {name}", "-", "not run", verdict="not run", note=why))
+        return
+
+    cli = time_ours_cli(daemons.binary, work, repo, reps, limit)
+    rpc_samples = report.raw.get("analysis_s") or time_ours_rpc(daemons, work, repo, reps)
+    rpc = statistics.median(rpc_samples)
+    report.raw["peers"] = {"ours_cli_s": cli, "ours_rpc_s": rpc}
+    report.add(
+        Row(
+            "9 ours: analyze --format json (CLI)",
+            "-",
+            ms(cli),
+            note=f"end to end, fresh HOME, median of {reps}",
+        )
+    )
+    report.add(
+        Row(
+            "9 ours: executeAnalysis (stdio)",
+            "-",
+            ms(rpc),
+            note=f"fresh daemon, engine started first, median of {len(rpc_samples)}",
+        )
+    )
+    for name, peer in found.items():
+        version = PEER_VERSIONS[name]
+        factor = targets[name]
+        figure = f"9 vs {name} {version}"
+        target = f"≥ {factor:g}× faster" if factor > 1 else "faster"
+        if peer is None:
             report.add(
                 Row(
                     figure,
-                    "-",
+                    target,
                     "not run",
                     verdict="not run",
-                    note=f"not installed ({how}; see {PEERS_NOTE})",
+                    note="not installed: run `bash bench/install_peers.sh`",
                 )
             )
             continue
-        if quick:
+        env = {**isolated_env(work / f"home-{name}"), **peer.env, "PYTHONIOENCODING": "utf-8"}
+        out_base = f"peer-{name}"
+        args, settings = peer_args(name, repo, out_base)
+        try:
+            samples = []
+            for i in range(reps):
+                for old in repo.parent.glob(f"*{out_base}*"):
+                    old.unlink()
+                log = work / f"{name}-{i}.log"
+                samples.append(run_bounded(peer.argv + args, repo, env, limit, log))
+                if name == "gitinspectorgui" and not any(repo.parent.glob(f"*{out_base}*.xlsx")):
+                    raise PeerFailed(f"wrote no report: {log.read_text()[-200:]!r}")
+        except PeerFailed as err:
+            # A timeout still bounds the speed-up from below: enough when that bound meets
+            # the target, inconclusive ("peer failed") otherwise.
+            bound = limit / cli if err.timed_out else 0.0
             report.add(
-                Row(figure, "-", "not run", verdict="not run", note="skipped in --quick mode")
+                Row(
+                    figure,
+                    target,
+                    f"{ms(cli)} CLI (> {bound:.1f}× faster)" if err.timed_out else "-",
+                    f"{name}: {err}",
+                    f"< {cli / limit:.3f}" if err.timed_out else "-",
+                    "PASS" if err.timed_out and bound >= max(factor, 1.0) else "peer failed",
+                    note=settings,
+                )
             )
             continue
-        env = isolated_env(work / f"home-{name}")
-        env["PYTHONIOENCODING"] = "utf-8"
-        try:
-            elapsed = time_command(peer_command(name, exe, repo, work / "peer-out"), repo, env, 1)
-        except subprocess.CalledProcessError as err:
-            report.add(Row(figure, "-", "failed", verdict="error", note=str(err)))
-            continue
-        ratio = f"{elapsed / floor:.2f}" if floor else "-"
+        theirs = statistics.median(samples)
+        speedup = theirs / cli
+        report.raw["peers"][name] = samples
         report.add(
             Row(
                 figure,
-                "-",
-                ms(elapsed),
-                f"{ms(floor)} floor" if floor else "-",
-                ratio,
-                "n/a",
-                note="one run, compared with the plain-git floor",
+                target,
+                f"{ms(cli)} CLI ({relative(speedup)})",
+                f"{ms(theirs)} {name}",
+                f"{cli / theirs:.3f}",
+                verdict(speedup >= factor if factor > 1 else speedup > 1),
+                note=f"{settings}; median of {len(samples)}; executeAnalysis "
+                f"{relative(theirs / rpc)}",
             )
         )
 
 
 # -- main --------------------------------------------------------------------
+FIGURES = ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI smoke test: small, always exit 0")
@@ -644,6 +875,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", type=Path, help="benchmark a copy of this repository instead")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="run the peer tools (figure 9) in --quick mode too (install: bench/install_peers.sh)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="FIGURE",
+        choices=FIGURES,
+        help=f"run only these figures ({' '.join(FIGURES)}; 4, 5 and 7 run together)",
+    )
+    parser.add_argument(
+        "--peer-timeout",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="bound on one run of a peer tool (default 600)",
+    )
     args = parser.parse_args(argv)
     if args.preset is None:
         args.preset = "small" if args.quick else "medium"
@@ -652,9 +902,17 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.repo / ".git").exists():
             parser.error(f"not a git work tree: {args.repo}")
     it = (
-        {"warm": 200, "edit": 50, "git": 3, "first": 3, "analysis": 1, "startup": 5}
+        {"warm": 200, "edit": 50, "git": 3, "first": 3, "analysis": 1, "startup": 5, "peers": 1}
         if args.quick
-        else {"warm": 2_000, "edit": 300, "git": 7, "first": 7, "analysis": 3, "startup": 10}
+        else {
+            "warm": 2_000,
+            "edit": 300,
+            "git": 7,
+            "first": 7,
+            "analysis": 3,
+            "startup": 10,
+            "peers": 3,
+        }
     )
 
     binary = daemon_binary()
@@ -672,9 +930,23 @@ def main(argv: list[str] | None = None) -> int:
             ("3", lambda: fig_first_blame(report, daemons, work, repo, big, it)),
             ("8", lambda: fig_restart(report, daemons, work, repo, big)),
             ("4-5-7", lambda: fig_analysis(report, daemons, work, repo, it)),
-            ("9", lambda: fig_peers(report, work, repo, args.quick)),
+            (
+                "9",
+                lambda: fig_peers(
+                    report,
+                    daemons,
+                    work,
+                    repo,
+                    it["peers"],
+                    args.peers or not args.quick,
+                    args.peer_timeout,
+                ),
+            ),
         ]
+        wanted = set(args.only or FIGURES)
         for name, step in steps:
+            if not wanted & set(name.split("-")):
+                continue
             try:
                 step()
             except Exception as err:  # noqa: BLE001 - report it, go on with the others

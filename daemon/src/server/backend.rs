@@ -112,6 +112,19 @@ impl LanguageServer for Backend {
             .workspace_folders
             .write()
             .unwrap_or_else(|e| e.into_inner()) = folders;
+        // Who "You" is, per workspace repository, before any file is opened.
+        for folder in self
+            .session
+            .workspace_folders
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            if let Some(repo) = crate::repo::Repository::discover(folder) {
+                let session = self.session.clone();
+                tokio::spawn(async move { session.current_user(&repo.root).await });
+            }
+        }
         if let Some(options) = &params.initialization_options {
             self.apply_config(options).await;
         }
@@ -173,6 +186,16 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         tracing::info!("shutdown requested");
+        // Let blame being written to the disk cache land (bounded wait).
+        let mut writes = std::mem::take(
+            &mut *self
+                .session
+                .disk_writes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        let drain = async { while writes.join_next().await.is_some() {} };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), drain).await;
         Ok(())
     }
 

@@ -225,6 +225,27 @@ impl Session {
         Ok(view)
     }
 
+    /// Loads what a document's first blame needs (its committed blame and
+    /// the repository's user) without building the view, so an editor's
+    /// first request, arriving meanwhile, shares the work instead of
+    /// repeating it.
+    pub async fn warm(self: &Arc<Self>, uri: &Url) -> Result<(), EngineError> {
+        let path = uri.to_file_path().unwrap_or_default();
+        let Some(repo) = Repository::discover(&path) else {
+            return Ok(());
+        };
+        let session = self.clone();
+        let root = repo.root.clone();
+        tokio::spawn(async move { session.current_user(&root).await });
+        let Some(head) = repo.head() else {
+            return Ok(());
+        };
+        self.note_head(&repo.root, &head).await;
+        let relative = relative_path(&repo.root, &path);
+        self.committed_blame(&repo.root, &head, &relative).await?;
+        Ok(())
+    }
+
     /// Committed blame of `path` at `revision`: from memory, else from disk,
     /// else one `git blame`; concurrent callers for one file share the work.
     async fn committed_blame(
@@ -287,7 +308,9 @@ impl Session {
                 })?);
                 let (disk, stored) = (self.disk_cache.clone(), blame.clone());
                 let (rev, rel) = (revision.to_owned(), path.to_owned());
-                tokio::task::spawn_blocking(move || disk.put(&rev, &rel, &stored));
+                let mut writes = self.disk_writes.lock().unwrap_or_else(|e| e.into_inner());
+                while writes.try_join_next().is_some() {}
+                writes.spawn_blocking(move || disk.put(&rev, &rel, &stored));
                 blame
             }
             Err(err) if err.is_type("FileNotTrackedError") => Arc::new(CommittedBlame::untracked()),

@@ -44,6 +44,8 @@ pub struct Session {
     pub blame_store: BlameStore,
     /// Committed blame that survives restarts.
     pub disk_cache: Arc<DiskCache>,
+    /// Writes to the disk cache still running; `shutdown` lets them finish.
+    pub disk_writes: std::sync::Mutex<tokio::task::JoinSet<()>>,
     /// The HEAD last seen per repository root.
     pub repo_heads: DashMap<PathBuf, String>,
     pub users: DashMap<PathBuf, Arc<OnceCell<Value>>>,
@@ -72,6 +74,7 @@ impl Session {
             blame_store: new_blame_store(config.cache_budget_mb << 20),
             analyses: Lru::new(config.cache_budget_mb << 19, json_bytes),
             disk_cache: Arc::new(DiskCache::open_default()),
+            disk_writes: Default::default(),
             config: RwLock::new(config),
             workspace_folders: RwLock::default(),
             documents: DashMap::new(),

@@ -2,7 +2,6 @@
 
 use tower_lsp::lsp_types::DidOpenTextDocumentParams;
 
-use crate::repo::Repository;
 use crate::server::documents::Document;
 use crate::server::Backend;
 
@@ -13,20 +12,11 @@ impl Backend {
             doc.uri.clone(),
             Document::new(doc.version, doc.text, doc.language_id),
         );
-        // Compute the committed blame (and who "You" is) now, so the first
-        // request is warm.
+        // Load the committed blame (and who "You" is) now: the first request
+        // finds it ready, or joins the load in progress.
         let session = self.session.clone();
-        if let Some(repo) = doc
-            .uri
-            .to_file_path()
-            .ok()
-            .and_then(|p| Repository::discover(&p))
-        {
-            let session = session.clone();
-            tokio::spawn(async move { session.current_user(&repo.root).await });
-        }
         tokio::spawn(async move {
-            if let Err(err) = session.document_blame(&doc.uri).await {
+            if let Err(err) = session.warm(&doc.uri).await {
                 tracing::warn!("blame of {}: {err}", doc.uri);
             }
         });
