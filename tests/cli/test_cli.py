@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -124,3 +125,39 @@ def test_engine_starts_whatever_python_is_on_path(daemon_bin, isolated_env, rich
     out = run_cli(daemon_bin, "analyze", str(rich_repo), "--format", "json", env=env)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["repositories"][0]["authors"]
+
+
+def test_installed_layout_finds_its_engine_next_to_the_binary(
+    daemon_bin, isolated_env, rich_repo, tmp_path
+):
+    """scripts/install.sh puts the binary in PREFIX/bin and the engine with its
+    dependencies in PREFIX/lib/gitinspector-lsp/python; the installed binary
+    uses that copy, found from its own path, with no environment variables."""
+    prefix = tmp_path / "prefix"
+    env = {**isolated_env, "PATH": os.environ["PATH"]}
+    install = subprocess.run(
+        ["bash", str(ROOT / "scripts/install.sh"), str(prefix)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert install.returncode == 0, install.stderr
+    installed = prefix / "bin" / "gitinspector-lsp"
+    out = run_cli(installed, "analyze", str(rich_repo), "--format", "json", env=isolated_env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_plain_git(rich_repo, json.loads(out.stdout))
+
+    from support.rpc import RpcClient
+
+    client = RpcClient([str(installed)], isolated_env, tmp_path, tmp_path / "installed.stderr")
+    try:
+        client.initialize(tmp_path)
+        info = client.request("gitinspector/getEngineInfo")
+        assert info["location"]["layout"] == "installed"
+        engine_dir = str(prefix / "lib" / "gitinspector-lsp" / "python")
+        assert info["location"]["package_dirs"] == [engine_dir]
+        assert client.shutdown() == 0
+    finally:
+        client.close()
