@@ -4,6 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh --dev
+# A real Emacs with eglot for the docs/editors/emacs.md check.
+if ! command -v emacs >/dev/null || ! dpkg -s elpa-eglot >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq emacs-nox elpa-eglot >/dev/null
+fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 echo "== lint"

@@ -33,6 +33,16 @@ def test_initialize_reports_server_and_exit_after_shutdown_is_clean(start_daemon
     assert time.monotonic() - started < 5, "exit must end the process promptly"
 
 
+def test_shutdown_and_exit_with_null_params_are_accepted(start_daemon, tmp_path):
+    # Some clients (eglot) send `"params": null` for methods without params.
+    client = start_daemon()
+    client.initialize(tmp_path)
+    future = client.send_raw({"jsonrpc": "2.0", "id": 999, "method": "shutdown", "params": None})
+    assert client.result(future) is None
+    client._send({"jsonrpc": "2.0", "method": "exit", "params": None})
+    assert client.proc.wait(10) == 0
+
+
 def test_exit_without_shutdown_exits_with_error_code(start_daemon, tmp_path):
     client = start_daemon()
     client.initialize(tmp_path)

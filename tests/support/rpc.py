@@ -76,6 +76,14 @@ class RpcClient:
         self._send(message)
         return request_id, future
 
+    def send_raw(self, message: dict[str, Any]) -> Future:
+        """Sends a request exactly as given (for odd but valid shapes)."""
+        future: Future = Future()
+        with self._lock:
+            self._pending[message["id"]] = future
+        self._send(message)
+        return future
+
     def request(self, method: str, params: Any = None, timeout: float = 60) -> Any:
         _, future = self.send_request(method, params)
         return self.result(future, timeout)

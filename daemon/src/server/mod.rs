@@ -89,16 +89,25 @@ impl Lifecycle {
     }
 }
 
-/// Custom requests take an object; clients differ in sending none, `null`
-/// or `{}` for "no parameters", so all three mean `{}`.
+/// Normalizes "no parameters": custom requests take an object and clients
+/// differ in sending none, `null` or `{}`, so all three mean `{}`; `shutdown`
+/// and `exit` take none, and some clients (eglot) send `null`.
 fn default_custom_params(request: Request) -> Request {
-    if !request.method().starts_with("gitinspector/")
-        || !matches!(request.params(), None | Some(serde_json::Value::Null))
-    {
+    let custom = request.method().starts_with("gitinspector/");
+    let no_params = matches!(request.method(), "shutdown" | "exit");
+    let empty = matches!(request.params(), None | Some(serde_json::Value::Null));
+    let rewrite = (custom && empty) || (no_params && request.params().is_some());
+    if !rewrite {
         return request;
     }
-    let (method, id, _) = request.into_parts();
-    let builder = Request::build(method).params(serde_json::json!({}));
+    let (method, id, params) = request.into_parts();
+    let mut builder = Request::build(method);
+    if custom {
+        builder = builder.params(serde_json::json!({}));
+    } else if let Some(params) = params.filter(|p| !p.is_null()) {
+        // Real parameters where none belong: let tower-lsp reject them.
+        builder = builder.params(params);
+    }
     match id {
         Some(id) => builder.id(id).finish(),
         None => builder.finish(),

@@ -111,8 +111,13 @@ impl Session {
         args: Vec<Value>,
         hooks: CallHooks,
     ) -> Result<Value, EngineError> {
-        self.run_engine(function, move |engine| engine.call(function, &args, &hooks))
-            .await
+        let result = self
+            .run_engine(function, move |engine| engine.call(function, &args, &hooks))
+            .await;
+        if LARGE_CALLS.contains(&function) {
+            release_free_memory();
+        }
+        result
     }
 
     /// Runs a `gigui.api` function that returns raw bytes (git output).
@@ -160,6 +165,20 @@ impl Session {
         })
         .await
         .unwrap_or_else(|e| Err(panicked(e)))
+    }
+}
+
+/// Engine calls that build and drop large transient structures (a whole
+/// history, every file's blame).
+const LARGE_CALLS: [&str; 2] = ["execute_analysis", "get_blame_data"];
+
+/// Gives memory freed after a large call back to the system: a long-lived
+/// daemon should not keep the peak of its largest analysis resident.
+fn release_free_memory() {
+    // SAFETY: malloc_trim only returns unused heap pages to the kernel.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
