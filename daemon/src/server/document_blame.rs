@@ -265,7 +265,7 @@ impl Session {
         }
         let cell = self.loading.entry(key.clone()).or_default().clone();
         let result = cell
-            .get_or_init(|| self.load_committed_blame(root, revision, path))
+            .get_or_init(|| self.load_committed_blame(key.clone()))
             .await
             .clone();
         self.loading.remove(&key);
@@ -274,15 +274,9 @@ impl Session {
 
     async fn load_committed_blame(
         self: &Arc<Self>,
-        root: &Path,
-        revision: &str,
-        path: &str,
+        key: BlameKey,
     ) -> Result<Arc<CommittedBlame>, EngineError> {
-        let key = BlameKey {
-            root: root.to_path_buf(),
-            revision: revision.to_owned(),
-            path: path.to_owned(),
-        };
+        let (root, revision, path) = (&key.root, key.revision.as_str(), key.path.as_str());
         self.stats.cache_miss();
         let disk = self.disk_cache.clone();
         let (rev, rel) = (revision.to_owned(), path.to_owned());
