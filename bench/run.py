@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from support import corpus  # noqa: E402
+from support.env import isolated_env  # noqa: E402
 from support.rpc import RpcClient  # noqa: E402
 
 BIG_FILE = "bench_data/big_5000.py"
@@ -122,18 +123,6 @@ def daemon_binary() -> Path:
     if not path.is_file():
         sys.exit(f"daemon binary not found: {path} (run `bash scripts/setup.sh`)")
     return path
-
-
-def isolated_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GITINSPECTOR")}
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_STATE_HOME=str(home / ".state"),
-        GIT_CONFIG_NOSYSTEM="1",
-    )
-    return env
 
 
 class Daemons:
@@ -232,22 +221,6 @@ def prepare_repo(args: argparse.Namespace, work: Path) -> Path:
 
 
 # -- LSP helpers -------------------------------------------------------------
-def open_doc(client: RpcClient, path: Path, version: int = 1) -> str:
-    uri = path.as_uri()
-    client.notify(
-        "textDocument/didOpen",
-        {
-            "textDocument": {
-                "uri": uri,
-                "languageId": "python",
-                "version": version,
-                "text": path.read_text(),
-            }
-        },
-    )
-    return uri
-
-
 def blame(client: RpcClient, uri: str) -> dict[str, Any]:
     return client.request("gitinspector/blame", {"textDocument": {"uri": uri}})
 
@@ -271,7 +244,7 @@ def first_blame(
         client.initialize(repo)
         if engine_up:
             client.request("gitinspector/healthCheck")
-        elapsed, result = timed(lambda: blame(client, open_doc(client, path)))
+        elapsed, result = timed(lambda: blame(client, client.open_document(path)))
         check_blame(result, BIG_LINES)
         return elapsed
     finally:
@@ -320,7 +293,7 @@ def fig_warm_and_edit(
     client = daemons.start(home)
     try:
         client.initialize(repo)
-        uri = open_doc(client, big)
+        uri = client.open_document(big)
         check_blame(blame(client, uri), BIG_LINES)
         for _ in range(20):  # warm-up
             blame(client, uri)

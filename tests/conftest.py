@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # support/ (clients, corpora) and the engine tests' git fixtures and oracle.
 sys.path[:0] = [str(Path(__file__).parent), str(ROOT / "python" / "tests")]
 
+from support import env as support_env  # noqa: E402
 from support.rpc import RpcClient  # noqa: E402
 
 
@@ -36,16 +37,7 @@ def daemon_bin() -> Path:
 
 @pytest.fixture
 def isolated_env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GITINSPECTOR")}
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_STATE_HOME=str(home / ".state"),
-        GIT_CONFIG_NOSYSTEM="1",
-    )
-    return env
+    return support_env.isolated_env(tmp_path / "home")
 
 
 @pytest.fixture

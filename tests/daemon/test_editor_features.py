@@ -66,22 +66,6 @@ def lsp(start_daemon, repo):
     return client
 
 
-def open_doc(client, path: Path, version: int = 1) -> str:
-    uri = path.as_uri()
-    client.notify(
-        "textDocument/didOpen",
-        {
-            "textDocument": {
-                "uri": uri,
-                "languageId": "python",
-                "version": version,
-                "text": path.read_text(),
-            }
-        },
-    )
-    return uri
-
-
 def per_line(blame: dict) -> list[str]:
     return [h["commit"] for h in blame["hunks"] for _ in range(h["lineCount"])]
 
@@ -91,7 +75,7 @@ def commit_table(blame: dict) -> dict[str, dict]:
 
 
 def test_blame_equals_git_blame_line_by_line(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["version"] == 1 and blame["revision"] == repo.head()
     assert blame["path"] == "mod.py" and blame["repository"] == str(repo.root)
@@ -108,7 +92,7 @@ def test_blame_equals_git_blame_line_by_line(lsp, repo):
 
 
 def test_edits_make_exactly_the_edited_lines_not_committed(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     before = per_line(lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}}))
     # Edit line 4 ("    return y") in place and insert a new line after line 0.
     lsp.notify(
@@ -146,14 +130,14 @@ def test_edits_make_exactly_the_edited_lines_not_committed(lsp, repo):
 
 def test_untracked_and_outside_files(lsp, repo, tmp_path):
     (repo.root / "new.py").write_text("a\nb\n")
-    uri = open_doc(lsp, repo.root / "new.py")
+    uri = lsp.open_document(repo.root / "new.py")
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert per_line(blame) == [NOT_COMMITTED, NOT_COMMITTED]
 
     outside = tmp_path / "outside" / "x.py"
     outside.parent.mkdir()
     outside.write_text("print(1)\n")
-    out_uri = open_doc(lsp, outside)
+    out_uri = lsp.open_document(outside)
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": out_uri}})
     assert blame["repository"] is None and blame["hunks"] == []
     assert lsp.request("textDocument/codeLens", {"textDocument": {"uri": out_uri}}) is None
@@ -179,7 +163,7 @@ def test_untracked_and_outside_files(lsp, repo, tmp_path):
 
 
 def test_hover_shows_commit_details(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     hover = typed(
         lsp.request(
             "textDocument/hover",
@@ -199,7 +183,7 @@ def test_hover_shows_commit_details(lsp, repo):
 
 
 def test_code_lenses_name_authors_per_file_and_block(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     lenses = typed(
         lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}}), list[types.CodeLens]
     )
@@ -231,7 +215,7 @@ def test_code_lenses_name_authors_per_file_and_block(lsp, repo):
 
 
 def test_inlay_hints_show_end_of_line_blame(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     hints = typed(
         lsp.request(
             "textDocument/inlayHint",
@@ -252,8 +236,8 @@ def test_inlay_hints_show_end_of_line_blame(lsp, repo):
 
 
 def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
-    other_uri = open_doc(lsp, repo.root / "other.txt")
+    uri = lsp.open_document(repo.root / "mod.py")
+    other_uri = lsp.open_document(repo.root / "other.txt")
     lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     lsp.request("gitinspector/blame", {"textDocument": {"uri": other_uri}})
     assert any(r["method"] == "client/registerCapability" for r in lsp.server_requests)
@@ -286,7 +270,7 @@ def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
 
 
 def test_show_commit_and_repository_authors_commands(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     sha = repo.blame_commits("mod.py")[3]
     details = lsp.request(
         "workspace/executeCommand", {"command": "gitinspector.showCommit", "arguments": [uri, 3]}
@@ -339,7 +323,7 @@ def test_analyze_workspace_command_reports_progress_and_can_be_cancelled(lsp, re
 
 
 def test_configuration_changes_apply(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     lsp.notify(
         "workspace/didChangeConfiguration",
         {
@@ -369,7 +353,7 @@ def test_configuration_changes_apply(lsp, repo):
 def test_nested_repository_file_belongs_to_the_innermost(lsp, repo):
     inner = GitRepo(repo.root / "vendor" / "inner")
     inner.commit("inner", {"lib.py": "x = 1\n"}, author=BOB)
-    uri = open_doc(lsp, inner.root / "lib.py")
+    uri = lsp.open_document(inner.root / "lib.py")
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["repository"] == str(inner.root)
     assert blame["path"] == "lib.py"
@@ -378,7 +362,7 @@ def test_nested_repository_file_belongs_to_the_innermost(lsp, repo):
 
 
 def test_unchanged_result_id_answers_without_the_payload(lsp, repo):
-    uri = open_doc(lsp, repo.root / "mod.py")
+    uri = lsp.open_document(repo.root / "mod.py")
     first = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     again = lsp.request(
         "gitinspector/blame", {"textDocument": {"uri": uri}, "previousResultId": first["resultId"]}
@@ -408,7 +392,7 @@ def test_unchanged_result_id_answers_without_the_payload(lsp, repo):
 def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, repo, isolated_env):
     first = start_daemon()
     first.initialize(repo.root)
-    uri = open_doc(first, repo.root / "mod.py")
+    uri = first.open_document(repo.root / "mod.py")
     expected = first.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     first_stats = first.request("gitinspector/getPerformanceStats")
     assert first.shutdown() == 0
@@ -417,7 +401,7 @@ def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, re
 
     second = start_daemon()
     second.initialize(repo.root)
-    uri = open_doc(second, repo.root / "mod.py")
+    uri = second.open_document(repo.root / "mod.py")
     again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert per_line(again) == per_line(expected) == repo.blame_commits("mod.py")
     assert again["commits"] == expected["commits"]
@@ -431,7 +415,7 @@ def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, re
 def test_corrupt_disk_cache_entries_are_recomputed(start_daemon, repo, isolated_env):
     first = start_daemon()
     first.initialize(repo.root)
-    uri = open_doc(first, repo.root / "mod.py")
+    uri = first.open_document(repo.root / "mod.py")
     expected = first.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert first.shutdown() == 0
     cache_dir = Path(isolated_env["XDG_CACHE_HOME"]) / "gitinspector-lsp"
@@ -441,7 +425,7 @@ def test_corrupt_disk_cache_entries_are_recomputed(start_daemon, repo, isolated_
 
     second = start_daemon()
     second.initialize(repo.root)
-    uri = open_doc(second, repo.root / "mod.py")
+    uri = second.open_document(repo.root / "mod.py")
     again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert per_line(again) == per_line(expected)
     assert second.request("gitinspector/getPerformanceStats")["cache"]["disk_hits"] == 0
@@ -466,11 +450,7 @@ def test_block_lenses_follow_the_parsed_structure(lsp, repo):
         "}\n"
     )
     repo.commit("Add shapes", {"shapes.js": source}, author=ALICE)
-    uri = (repo.root / "shapes.js").as_uri()
-    lsp.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "javascript", "version": 1, "text": source}},
-    )
+    uri = lsp.open_document(repo.root / "shapes.js", language_id="javascript")
     lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
     lines = [lens["range"]["start"]["line"] for lens in lenses]
     # File lens, class Shape, its two methods, the function.

@@ -118,6 +118,22 @@ class RpcClient:
         self.notify("initialized", {})
         return result
 
+    def open_document(self, path: Path, version: int = 1, language_id: str = "python") -> str:
+        """Sends `textDocument/didOpen` with the file's text; returns its URI."""
+        uri = path.as_uri()
+        self.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": language_id,
+                    "version": version,
+                    "text": path.read_text(),
+                }
+            },
+        )
+        return uri
+
     def shutdown(self, timeout: float = 10) -> int:
         self.request("shutdown", None, timeout)
         self.notify("exit")

@@ -1,7 +1,7 @@
 //! Watches `.git/HEAD` and refs: a commit, checkout, rebase or reset moves
 //! HEAD, and the blame of what it touched must be recomputed.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use tower_lsp::lsp_types::{
     DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher,
@@ -48,19 +48,17 @@ impl Backend {
     pub(crate) async fn on_did_change_watched_files(&self, _params: DidChangeWatchedFilesParams) {
         // Whatever changed, re-check the HEAD of every repository with open
         // documents: cheap, and robust to which ref file the event named.
-        let roots: HashSet<_> = self
+        let repos: HashMap<_, _> = self
             .session
             .documents
             .iter()
             .filter_map(|d| d.key().to_file_path().ok())
             .filter_map(|p| Repository::discover(&p))
-            .map(|r| r.root)
+            .map(|r| (r.root.clone(), r))
             .collect();
-        for root in roots {
-            if let Some(repo) = Repository::discover(&root) {
-                if let Some(head) = repo.head() {
-                    self.session.note_head(&repo.root, &head).await;
-                }
+        for repo in repos.into_values() {
+            if let Some(head) = repo.head() {
+                self.session.note_head(&repo.root, &head).await;
             }
         }
     }
