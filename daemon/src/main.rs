@@ -3,6 +3,7 @@
 
 mod cli;
 mod engine;
+mod git;
 mod logging;
 mod repo;
 mod server;

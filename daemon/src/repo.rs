@@ -68,13 +68,8 @@ impl Repository {
     /// Reading config runs nothing a repository could configure, and needs
     /// no engine: a restarted daemon answers its first blame at once.
     pub fn configured_user(&self) -> (Option<String>, Option<String>) {
-        let output = std::process::Command::new("git")
-            .arg("-C")
-            .arg(&self.root)
-            .args(["config", "--get-regexp", r"^user\.(name|email)$"])
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+        let output = crate::git::command(&self.root, "config")
+            .args(["--get-regexp", r"^user\.(name|email)$"])
             .output();
         let (mut name, mut email) = (None, None);
         if let Ok(output) = output {

@@ -16,7 +16,7 @@ from . import __version__
 from . import analysis as _analysis
 from . import incremental as _incremental
 from . import settings as _settings
-from .blame import blame_output, commit_record, run_blame
+from .blame import commit_record, run_blame
 from .errors import FileNotTrackedError, GiguiError, InvalidSettingsError, RepositoryError
 from .git import Git, git_version, make_error, toplevel
 from .history import _NUMSTAT_RE
@@ -172,17 +172,6 @@ def blame_file(
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     root, sha = lines[0], lines[-1]
     return _blame_at(root, sha, path, model, with_text)
-
-
-def blame_porcelain(repo: str, path: str, rev: str) -> bytes:
-    """Raw ``git blame --porcelain REV -- PATH`` output, for the daemon to parse.
-
-    REPO is the repository's top-level directory and PATH relative to it; git
-    runs with the engine's safety settings, as for every other call.
-    """
-    _check_rev(rev)
-    root = os.path.realpath(repo)
-    return blame_output(Git(root), rev, _analysis.relative_path(root, path))
 
 
 def _blame_at(

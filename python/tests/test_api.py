@@ -170,12 +170,3 @@ def test_corrupt_settings_kept_aside(
     (d / "settings.json").write_text(json.dumps({"n_files": -3}))
     assert api.get_settings()["n_files"] == 0
     assert len(list(d.iterdir())) == 2
-
-
-def test_blame_porcelain_is_git_blame_with_safety_settings(rich_repo: Path) -> None:
-    sha = run_git(rich_repo, "rev-parse", "HEAD").strip()
-    raw = api.blame_porcelain(str(rich_repo), "src/app.py", sha)
-    plain = run_git(rich_repo, "blame", "--porcelain", sha, "--", "src/app.py")
-    assert raw.decode() == plain
-    with pytest.raises(FileNotTrackedError):
-        api.blame_porcelain(str(rich_repo), "no/such/file.py", sha)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 from lsprotocol.converters import get_converter
+from support.blame import apply_answer, line_shas
 from support.gitrepo import GitRepo
 
 ALICE = ("Alice Example", "alice@example.com")
@@ -66,10 +67,6 @@ def lsp(start_daemon, repo):
     return client
 
 
-def per_line(blame: dict) -> list[str]:
-    return [h["commit"] for h in blame["hunks"] for _ in range(h["lineCount"])]
-
-
 def commit_table(blame: dict) -> dict[str, dict]:
     return {c["sha"]: c for c in blame["commits"]}
 
@@ -79,13 +76,15 @@ def test_blame_equals_git_blame_line_by_line(lsp, repo):
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["version"] == 1 and blame["revision"] == repo.head()
     assert blame["path"] == "mod.py" and blame["repository"] == str(repo.root)
-    assert per_line(blame) == repo.blame_commits("mod.py")
+    assert line_shas(blame) == repo.blame_commits("mod.py")
     table = commit_table(blame)
-    authors = [table[sha]["author"] for sha in per_line(blame)]
+    authors = [table[sha]["author"] for sha in line_shas(blame)]
     assert authors == repo.blame_authors("mod.py")
     # The repository's user is Bob: his commits are marked as the current user's.
     assert blame["currentUser"]["email"] == BOB[1]
-    assert {c["author"]: c["isCurrentUser"] for c in blame["commits"]} == {
+    # The commit table ends with the not-committed entry, used or not.
+    assert blame["commits"][-1]["sha"] == NOT_COMMITTED
+    assert {c["author"]: c["isCurrentUser"] for c in blame["commits"][:-1]} == {
         ALICE[0]: False,
         BOB[0]: True,
     }
@@ -93,7 +92,7 @@ def test_blame_equals_git_blame_line_by_line(lsp, repo):
 
 def test_edits_make_exactly_the_edited_lines_not_committed(lsp, repo):
     uri = lsp.open_document(repo.root / "mod.py")
-    before = per_line(lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}}))
+    before = line_shas(lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}}))
     # Edit line 4 ("    return y") in place and insert a new line after line 0.
     lsp.notify(
         "textDocument/didChange",
@@ -119,7 +118,7 @@ def test_edits_make_exactly_the_edited_lines_not_committed(lsp, repo):
     )
     after = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert after["version"] == 2
-    lines = per_line(after)
+    lines = line_shas(after)
     expected = before[:1] + [NOT_COMMITTED] + before[1:4] + [NOT_COMMITTED] + before[5:]
     assert lines == expected
     assert commit_table(after)[NOT_COMMITTED]["author"] == "Not Committed Yet"
@@ -132,14 +131,14 @@ def test_untracked_and_outside_files(lsp, repo, tmp_path):
     (repo.root / "new.py").write_text("a\nb\n")
     uri = lsp.open_document(repo.root / "new.py")
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
-    assert per_line(blame) == [NOT_COMMITTED, NOT_COMMITTED]
+    assert line_shas(blame) == [NOT_COMMITTED, NOT_COMMITTED]
 
     outside = tmp_path / "outside" / "x.py"
     outside.parent.mkdir()
     outside.write_text("print(1)\n")
     out_uri = lsp.open_document(outside)
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": out_uri}})
-    assert blame["repository"] is None and blame["hunks"] == []
+    assert blame["repository"] is None and blame["runs"] == []
     assert lsp.request("textDocument/codeLens", {"textDocument": {"uri": out_uri}}) is None
     hints = lsp.request(
         "textDocument/inlayHint",
@@ -242,6 +241,10 @@ def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
     lsp.request("gitinspector/blame", {"textDocument": {"uri": other_uri}})
     assert any(r["method"] == "client/registerCapability" for r in lsp.server_requests)
 
+    def refreshes() -> int:
+        return sum(r["method"] == "workspace/codeLens/refresh" for r in lsp.server_requests)
+
+    before = refreshes()  # applying the initial configuration redraws too
     new_text = (repo.root / "mod.py").read_text().replace("a = 1", "a = 10")
     repo.commit("Change a", {"mod.py": new_text}, author=ALICE)
     lsp.notify(
@@ -253,14 +256,14 @@ def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
         {"changes": [{"uri": (repo.root / ".git" / "HEAD").as_uri(), "type": 2}]},
     )
     deadline = time.monotonic() + 10
-    while not any(r["method"] == "workspace/codeLens/refresh" for r in lsp.server_requests):
+    while refreshes() == before:
         assert time.monotonic() < deadline, "no codeLens refresh after a commit"
         time.sleep(0.05)
     assert any(r["method"] == "workspace/inlayHint/refresh" for r in lsp.server_requests)
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["revision"] == repo.head()
-    assert per_line(blame) == repo.blame_commits("mod.py")
-    assert NOT_COMMITTED not in per_line(blame)
+    assert line_shas(blame) == repo.blame_commits("mod.py")
+    assert NOT_COMMITTED not in line_shas(blame)
     lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
     assert "last change Alice Example" in lenses[0]["command"]["title"]
     # other.txt was not touched by the commit: its blame was carried over, not recomputed.
@@ -357,7 +360,7 @@ def test_nested_repository_file_belongs_to_the_innermost(lsp, repo):
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["repository"] == str(inner.root)
     assert blame["path"] == "lib.py"
-    assert per_line(blame) == inner.blame_commits("lib.py")
+    assert line_shas(blame) == inner.blame_commits("lib.py")
     subprocess.run(["git", "status"], cwd=repo.root, check=True, capture_output=True)
 
 
@@ -368,25 +371,59 @@ def test_unchanged_result_id_answers_without_the_payload(lsp, repo):
         "gitinspector/blame", {"textDocument": {"uri": uri}, "previousResultId": first["resultId"]}
     )
     assert again == {"resultId": first["resultId"], "unchanged": True}
+
+
+def _insert(lsp, uri: str, version: int, line: int, text: str) -> None:
+    at = {"line": line, "character": 0}
     lsp.notify(
         "textDocument/didChange",
         {
-            "textDocument": {"uri": uri, "version": 2},
-            "contentChanges": [
-                {
-                    "range": {
-                        "start": {"line": 0, "character": 0},
-                        "end": {"line": 0, "character": 0},
-                    },
-                    "text": "# x\n",
-                }
-            ],
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": at, "end": at}, "text": text}],
         },
     )
-    changed = lsp.request(
-        "gitinspector/blame", {"textDocument": {"uri": uri}, "previousResultId": first["resultId"]}
+
+
+def test_edits_are_answered_with_deltas_against_the_held_answer(lsp, repo):
+    uri = lsp.open_document(repo.root / "mod.py")
+
+    def ask(previous: dict | None) -> dict:
+        params: dict = {"textDocument": {"uri": uri}}
+        if previous is not None:
+            params["previousResultId"] = previous["resultId"]
+        return lsp.request("gitinspector/blame", params)
+
+    held = ask(None)
+    first = held
+    committed = repo.blame_commits("mod.py")
+    for version, (line, text) in enumerate([(0, "# a\n"), (5, "b = 1\n"), (2, "c\n")], 2):
+        _insert(lsp, uri, version, line, text)
+        answer = ask(held)
+        assert "edits" in answer and "runs" not in answer, "a delta, not the whole blame"
+        held = apply_answer(held, answer)
+        full = ask(None)
+        assert held == full, f"version {version}: the patched answer is the full one"
+        assert held["version"] == version
+    assert line_shas(held).count(NOT_COMMITTED) == 3
+    assert [s for s in line_shas(held) if s != NOT_COMMITTED] == committed
+
+    # Against an older answer than the last one: still a delta, still right.
+    older = apply_answer(first, ask(first))
+    assert older == ask(None)
+    # An answer the daemon does not know: the whole blame.
+    unknown = ask({"resultId": "no-such-answer:1"})
+    assert "runs" in unknown and unknown == ask(None)
+
+    # After a commit (another revision) a delta would mean other commit
+    # indexes: the whole blame again.
+    text = (repo.root / "mod.py").read_text()
+    repo.commit("More", {"mod.py": "# new\n" + text}, author=ALICE)
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        {"changes": [{"uri": (repo.root / ".git" / "HEAD").as_uri(), "type": 2}]},
     )
-    assert changed["resultId"] != first["resultId"] and per_line(changed)[0] == NOT_COMMITTED
+    after = ask(held)
+    assert "runs" in after and after["revision"] == repo.head()
 
 
 def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, repo, isolated_env):
@@ -403,13 +440,13 @@ def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, re
     second.initialize(repo.root)
     uri = second.open_document(repo.root / "mod.py")
     again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
-    assert per_line(again) == per_line(expected) == repo.blame_commits("mod.py")
+    assert line_shas(again) == line_shas(expected) == repo.blame_commits("mod.py")
     assert again["commits"] == expected["commits"]
     stats = second.request("gitinspector/getPerformanceStats")
     assert stats["cache"]["disk_hits"] >= 1
-    # Answered without running the engine's blame.
-    assert "engine/blame_porcelain" not in stats["methods"]
-    assert "engine/blame_porcelain" in first_stats["methods"]
+    # Answered without running git.
+    assert "git/blame" not in stats["methods"]
+    assert "git/blame" in first_stats["methods"]
 
 
 def test_corrupt_disk_cache_entries_are_recomputed(start_daemon, repo, isolated_env):
@@ -427,7 +464,7 @@ def test_corrupt_disk_cache_entries_are_recomputed(start_daemon, repo, isolated_
     second.initialize(repo.root)
     uri = second.open_document(repo.root / "mod.py")
     again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
-    assert per_line(again) == per_line(expected)
+    assert line_shas(again) == line_shas(expected)
     assert second.request("gitinspector/getPerformanceStats")["cache"]["disk_hits"] == 0
 
 

@@ -537,6 +537,18 @@ test('after an edit the line reads Not Committed Yet', function()
   vim.api.nvim_buf_set_lines(buf, 0, 0, false, { '# new first line' })
   contains(blame_at(0), 'Not Committed Yet', 'inserted line')
   contains(blame_at(line_of('Carol Chen') + 1), 'Carol Chen', 'shifted line')
+  -- Edits were answered with deltas against the blame held; patched, it is
+  -- the whole blame the daemon gives a client that holds nothing.
+  assert(cache.deltas > 0, 'no delta answers after edits')
+  local held = cache.current(buf)
+  local full = client.request_sync(
+    buf,
+    'gitinspector/blame',
+    { textDocument = { uri = vim.uri_from_bufnr(buf) } },
+    10000
+  )
+  eq(full.resultId, held.data.resultId, 'same version')
+  eq(vim.inspect(full.runs), vim.inspect(held.data.runs), 'patched runs')
   vim.cmd('silent edit!')
   contains(blame_at(bob), 'Bob Brown', 'after :edit!')
 end)

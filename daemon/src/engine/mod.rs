@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple, PyType};
 use serde_json::Value;
 
 pub use locate::EngineLocation;
@@ -51,6 +51,8 @@ pub enum EngineErrorKind {
     Cancelled,
     /// Any other Python exception.
     Python,
+    /// git, run by the daemon itself, failed.
+    Git,
 }
 
 #[derive(Debug, Clone)]
@@ -75,11 +77,12 @@ impl EngineError {
         }
     }
 
-    /// Whether the Python exception's class is named `name`.
-    pub fn is_type(&self, name: &str) -> bool {
-        self.python_type
-            .as_deref()
-            .is_some_and(|t| t == name || t.ends_with(&format!(".{name}")))
+    pub fn git(message: impl Into<String>) -> Self {
+        EngineError {
+            kind: EngineErrorKind::Git,
+            python_type: Some("GitError".to_owned()),
+            ..EngineError::python(message)
+        }
     }
 
     fn startup(message: impl Into<String>) -> Self {
@@ -195,27 +198,10 @@ impl Engine {
         args: &[Value],
         hooks: &CallHooks,
     ) -> Result<Value, EngineError> {
-        self.call_with(function, args, hooks, convert::to_json)
-    }
-
-    /// Like `call`, for functions that return `bytes` (raw git output).
-    pub fn call_bytes(&self, function: &str, args: &[Value]) -> Result<Vec<u8>, EngineError> {
-        self.call_with(function, args, &CallHooks::default(), |out| {
-            Ok(out.cast::<PyBytes>()?.as_bytes().to_vec())
-        })
-    }
-
-    fn call_with<T>(
-        &self,
-        function: &str,
-        args: &[Value],
-        hooks: &CallHooks,
-        convert: impl FnOnce(&Bound<'_, PyAny>) -> PyResult<T>,
-    ) -> Result<T, EngineError> {
         let started = Instant::now();
         let result = Python::attach(|py| {
             self.call_attached(py, function, args, hooks)
-                .and_then(|out| convert(&out))
+                .and_then(|out| convert::to_json(&out))
                 .map_err(|err| self.convert_error(py, err))
         });
         self.python_nanos

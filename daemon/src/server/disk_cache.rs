@@ -103,7 +103,8 @@ impl DiskCache {
             std::process::id(),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let mut out = fs::File::create(&temp)?;
+        // Buffered: unbuffered, serde_json makes a write syscall per token.
+        let mut out = std::io::BufWriter::with_capacity(256 << 10, fs::File::create(&temp)?);
         serde_json::to_writer(&mut out, stored)?;
         out.flush()?;
         drop(out);

@@ -14,6 +14,7 @@ use super::line_map::map_lines;
 use super::porcelain;
 use super::session::Session;
 use crate::engine::{CallHooks, EngineError};
+use crate::git;
 use crate::repo::Repository;
 
 pub struct DocumentBlame {
@@ -30,10 +31,12 @@ pub struct DocumentBlame {
     language_id: Option<String>,
     supplied_blocks: Option<Vec<Block>>,
     blocks: OnceLock<Vec<Block>>,
-    /// The buffer's lines' lengths in UTF-16 units (end-of-line positions).
-    pub line_ends: Vec<u32>,
+    /// The buffer's lines' lengths in UTF-16 units, computed for inlay hints.
+    line_ends: OnceLock<Vec<u32>>,
     /// The `gitinspector/blame` answer, built on first request.
     pub json: OnceLock<Arc<Value>>,
+    /// Its `runs`, kept to answer the next version with a delta.
+    runs: OnceLock<Arc<Vec<u32>>>,
 }
 
 impl DocumentBlame {
@@ -52,6 +55,17 @@ impl DocumentBlame {
                 blocks::detect(&self.text, self.language_id.as_deref(), &path)
             }
         })
+    }
+
+    /// Where a line ends, in UTF-16 units (LSP positions).
+    pub fn line_end(&self, line: usize) -> u32 {
+        let ends = self.line_ends.get_or_init(|| {
+            split_lines(&self.text)
+                .iter()
+                .map(|l| l.encode_utf16().count() as u32)
+                .collect()
+        });
+        ends.get(line).copied().unwrap_or(0)
     }
 
     pub fn in_repository(&self) -> bool {
@@ -75,22 +89,25 @@ impl DocumentBlame {
             .clone()
     }
 
+    /// Flat `[lineCount, commitIndex, lineCount, commitIndex, …]`: each run
+    /// of consecutive lines blamed on one commit, in order. A 5,000-line file
+    /// is a few kilobytes this way, where an object per hunk with the sha
+    /// spelled out is over a hundred, and decoding that dominated a request.
+    pub fn runs(&self) -> Arc<Vec<u32>> {
+        self.runs
+            .get_or_init(|| {
+                let mut runs = Vec::new();
+                for chunk in self.lines.chunk_by(|a, b| a == b) {
+                    runs.push(chunk.len() as u32);
+                    runs.push(chunk[0]);
+                }
+                Arc::new(runs)
+            })
+            .clone()
+    }
+
     fn build_json(&self, current_user: &Value) -> Value {
-        let mut hunks = Vec::new();
-        let mut start = 0usize;
-        while start < self.lines.len() {
-            let commit = self.lines[start];
-            let mut end = start + 1;
-            while end < self.lines.len() && self.lines[end] == commit {
-                end += 1;
-            }
-            hunks.push(json!({
-                "startLine": start,
-                "lineCount": end - start,
-                "commit": self.commits[commit as usize].sha,
-            }));
-            start = end;
-        }
+        let runs = self.runs();
         let user_email = current_user
             .get("email")
             .and_then(Value::as_str)
@@ -113,7 +130,7 @@ impl DocumentBlame {
             "path": self.path,
             "revision": self.revision,
             "lineCount": self.lines.len(),
-            "hunks": hunks,
+            "runs": *runs,
             "commits": commits,
             "currentUser": current_user,
             "resultId": self.result_id(),
@@ -156,10 +173,6 @@ impl Session {
         };
         let started = std::time::Instant::now();
         let lines = split_lines(&text);
-        let line_ends = lines
-            .iter()
-            .map(|l| l.encode_utf16().count() as u32)
-            .collect();
         let Some(repo) = repo else {
             return Ok(Arc::new(DocumentBlame {
                 uri: uri.clone(),
@@ -173,8 +186,9 @@ impl Session {
                 language_id,
                 supplied_blocks,
                 blocks: OnceLock::new(),
-                line_ends,
+                line_ends: OnceLock::new(),
                 json: OnceLock::new(),
+                runs: OnceLock::new(),
             }));
         };
         let relative = relative_path(&repo.root, &path);
@@ -187,22 +201,19 @@ impl Session {
         };
         let committed_texts: Vec<&str> = committed.texts.iter().map(String::as_str).collect();
         let mapping = map_lines(&committed_texts, &lines);
+        // The not-committed entry is always last, used or not: the commit
+        // table then stays the same for every version of the document at one
+        // revision, and a delta answer never has to resend it.
         let mut commits = committed.commits.clone();
         let not_committed = commits.len() as u32;
-        let mut used_not_committed = false;
+        commits.push(CommitInfo::not_committed());
         let per_line = mapping
             .iter()
             .map(|m| match m {
                 Some(i) => committed.line_commit[*i as usize],
-                None => {
-                    used_not_committed = true;
-                    not_committed
-                }
+                None => not_committed,
             })
             .collect();
-        if used_not_committed {
-            commits.push(CommitInfo::not_committed());
-        }
         let view = Arc::new(DocumentBlame {
             uri: uri.clone(),
             version,
@@ -215,8 +226,9 @@ impl Session {
             language_id,
             supplied_blocks,
             blocks: OnceLock::new(),
-            line_ends,
+            line_ends: OnceLock::new(),
             json: OnceLock::new(),
+            runs: OnceLock::new(),
         });
         if version.is_some() {
             self.views.insert(uri.clone(), view.clone());
@@ -294,12 +306,20 @@ impl Session {
             self.blame_store.insert(key, blame.clone());
             return Ok(blame);
         }
-        let args = vec![json!(root), json!(path), json!(revision)];
-        let blame = match self.call_engine_bytes("blame_porcelain", args).await {
+        let started = std::time::Instant::now();
+        let output = git::blame_porcelain(root, revision, path).await;
+        self.stats.record(
+            "git/blame",
+            started.elapsed(),
+            !matches!(output, Err(git::BlameError::Failed(_))),
+        );
+        let blame = match output {
             Ok(output) => {
+                tracing::debug!(elapsed = ?started.elapsed(), "git blame ran");
                 let blame = Arc::new(porcelain::parse(&output).map_err(|e| {
-                    EngineError::python(format!("cannot read git blame of {path}: {e}"))
+                    EngineError::git(format!("cannot read git blame of {path}: {e}"))
                 })?);
+                tracing::debug!(elapsed = ?started.elapsed(), bytes = output.len(), "git blame");
                 let (disk, stored) = (self.disk_cache.clone(), blame.clone());
                 let (rev, rel) = (revision.to_owned(), path.to_owned());
                 let mut writes = self.disk_writes.lock().unwrap_or_else(|e| e.into_inner());
@@ -307,8 +327,8 @@ impl Session {
                 writes.spawn_blocking(move || disk.put(&rev, &rel, &stored));
                 blame
             }
-            Err(err) if err.is_type("FileNotTrackedError") => Arc::new(CommittedBlame::untracked()),
-            Err(err) => return Err(err),
+            Err(git::BlameError::NotTracked) => Arc::new(CommittedBlame::untracked()),
+            Err(git::BlameError::Failed(message)) => return Err(EngineError::git(message)),
         };
         self.blame_store.insert(key, blame.clone());
         Ok(blame)

@@ -5,7 +5,7 @@ use tower_lsp::jsonrpc::{Error, ErrorCode};
 
 use crate::engine::{EngineError, EngineErrorKind};
 
-/// A Python exception raised by the engine.
+/// A Python exception raised by the engine, or git failing.
 pub const ENGINE_ERROR: i64 = -32001;
 /// The engine could not be started.
 pub const ENGINE_UNAVAILABLE: i64 = -32002;
@@ -14,7 +14,7 @@ pub fn to_rpc(err: EngineError) -> Error {
     let code = match err.kind {
         EngineErrorKind::InvalidSettings => ErrorCode::InvalidParams,
         EngineErrorKind::Cancelled => ErrorCode::RequestCancelled,
-        EngineErrorKind::Python => ErrorCode::ServerError(ENGINE_ERROR),
+        EngineErrorKind::Python | EngineErrorKind::Git => ErrorCode::ServerError(ENGINE_ERROR),
         EngineErrorKind::Startup => ErrorCode::ServerError(ENGINE_UNAVAILABLE),
     };
     Error {

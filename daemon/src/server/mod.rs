@@ -2,6 +2,7 @@
 //! module per custom request.
 
 mod backend;
+mod blame_answers;
 mod blame_cache;
 mod blocks;
 mod config;
@@ -18,6 +19,7 @@ mod progress;
 mod requests;
 mod session;
 mod stats;
+mod transport;
 
 use std::fs::File;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,8 +52,8 @@ pub fn run(rpc_out: File) -> anyhow::Result<i32> {
             watcher.observe(&request);
             default_custom_params(request)
         });
-        let stdin = tokio::io::stdin();
-        let stdout = tokio::fs::File::from_std(rpc_out);
+        let stdin = transport::input();
+        let stdout = transport::output(rpc_out);
         let serve = Server::new(stdin, stdout, socket)
             .concurrency_level(CONCURRENCY)
             .serve(service);

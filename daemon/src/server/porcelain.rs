@@ -12,31 +12,46 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
     let mut line_commit: Vec<u32> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     let mut current: Option<u32> = None;
+    let mut current_key: &[u8] = &[];
     let mut current_line = 0usize;
+    let estimate = output.len() / 64;
+    line_commit.reserve(estimate);
+    texts.reserve(estimate);
 
-    for raw in output.split(|&b| b == b'\n') {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', output).chain([output.len()]) {
+        let raw = &output[start..end];
+        start = end + 1;
         if let Some(content) = raw.strip_prefix(b"\t") {
             // Every line has its own header naming its final line number.
             let commit = current.ok_or("content line before any header")?;
             let slot = current_line
                 .checked_sub(1)
                 .ok_or("final line numbers start at 1")?;
-            if slot >= line_commit.len() {
+            let text = String::from_utf8_lossy(content).into_owned();
+            if slot == line_commit.len() {
+                // Lines come in order: the common case.
+                line_commit.push(commit);
+                texts.push(text);
+                continue;
+            }
+            if slot > line_commit.len() {
                 line_commit.resize(slot + 1, u32::MAX);
                 texts.resize(slot + 1, String::new());
             }
             line_commit[slot] = commit;
-            texts[slot] = String::from_utf8_lossy(content).into_owned();
+            texts[slot] = text;
             continue;
         }
         if raw.is_empty() {
             continue;
         }
-        let (key, value) = match raw.iter().position(|&b| b == b' ') {
+        let (key, value) = match memchr::memchr(b' ', raw) {
             Some(i) => (&raw[..i], &raw[i + 1..]),
             None => (raw, &b""[..]),
         };
-        if key.len() == 40 && key.iter().all(u8::is_ascii_hexdigit) {
+        // 40 hex digits (SHA-1) or 64 (SHA-256 repositories).
+        if (key.len() == 40 || key.len() == 64) && key.iter().all(u8::is_ascii_hexdigit) {
             // "<sha> <orig line> <final line> [<lines in group>]"
             let mut numbers = value.split(|&b| b == b' ');
             let _orig = numbers.next();
@@ -44,6 +59,11 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
                 .next()
                 .and_then(|n| std::str::from_utf8(n).ok()?.parse().ok())
                 .ok_or("header without a final line number")?;
+            // Consecutive lines of a group repeat their commit: skip the hash.
+            if key == current_key {
+                continue;
+            }
+            current_key = key;
             let next = commits.len() as u32;
             let id = *index.entry(key).or_insert_with(|| {
                 commits.push(CommitInfo {
@@ -114,5 +134,26 @@ mod tests {
         assert_eq!(blame.commits[1].author, "Bob");
         assert_eq!(blame.commits[1].committer_time, 201);
         assert_eq!(blame.commits[0].summary, "first");
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    /// `PORCELAIN=FILE cargo test --release porcelain_timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn porcelain_timing() {
+        let data = std::fs::read(std::env::var("PORCELAIN").unwrap()).unwrap();
+        let n: usize = std::env::var("REPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5);
+        for _ in 0..n {
+            let t = std::time::Instant::now();
+            let b = super::parse(&data).unwrap();
+            if n <= 5 {
+                eprintln!("{} lines in {:?}", b.line_commit.len(), t.elapsed());
+            }
+        }
     }
 }

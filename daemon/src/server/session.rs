@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, OnceCell};
 use tower_lsp::lsp_types::{MessageType, Url};
 use tower_lsp::Client;
 
+use super::blame_answers::AnswerHistory;
 use super::blame_cache::{new_blame_store, BlameKey, BlameStore, CommittedBlame};
 use super::config::Config;
 use super::disk_cache::DiskCache;
@@ -41,6 +42,8 @@ pub struct Session {
     pub documents: DashMap<Url, Document>,
     /// Last computed blame per open document (checked against version and HEAD).
     pub views: DashMap<Url, Arc<DocumentBlame>>,
+    /// Blame answers each document's client may hold (for deltas).
+    pub answers: DashMap<Url, AnswerHistory>,
     pub blame_store: BlameStore,
     /// Committed blame that survives restarts.
     pub disk_cache: Arc<DiskCache>,
@@ -79,6 +82,7 @@ impl Session {
             workspace_folders: RwLock::default(),
             documents: DashMap::new(),
             views: DashMap::new(),
+            answers: DashMap::new(),
             repo_heads: DashMap::new(),
             users: DashMap::new(),
             loading: DashMap::new(),
@@ -118,16 +122,6 @@ impl Session {
             release_free_memory();
         }
         result
-    }
-
-    /// Runs a `gigui.api` function that returns raw bytes (git output).
-    pub async fn call_engine_bytes(
-        self: &Arc<Self>,
-        function: &'static str,
-        args: Vec<Value>,
-    ) -> Result<Vec<u8>, EngineError> {
-        self.run_engine(function, move |engine| engine.call_bytes(function, &args))
-            .await
     }
 
     async fn run_engine<T: Send + 'static>(

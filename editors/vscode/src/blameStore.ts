@@ -2,7 +2,7 @@
 // version and cached; cursor moves read the cache and send nothing.
 
 import * as vscode from "vscode";
-import { BlameCommit, DocumentBlame, NOT_COMMITTED } from "./protocol";
+import { applyBlameAnswer, BlameAnswer, BlameCommit, DocumentBlame } from "./protocol";
 
 export interface LineBlame {
   commit: BlameCommit;
@@ -11,22 +11,30 @@ export interface LineBlame {
   hunkEnd: number;
 }
 
+interface Run {
+  startLine: number;
+  lineCount: number;
+  commit: BlameCommit;
+}
+
 export class DocumentBlameView {
-  private readonly lineCommit: (number | undefined)[] = [];
-  private readonly commits = new Map<string, BlameCommit>();
+  /** `blame.runs` decoded, in line order. */
+  private readonly runs: Run[] = [];
 
   constructor(
     readonly blame: DocumentBlame,
     readonly version: number,
   ) {
-    for (const c of blame.commits) {
-      this.commits.set(c.sha, c);
-    }
-    blame.hunks.forEach((hunk, index) => {
-      for (let i = 0; i < hunk.lineCount; i++) {
-        this.lineCommit[hunk.startLine + i] = index;
+    const { runs, commits } = blame;
+    let line = 0;
+    for (let i = 0; i + 1 < runs.length; i += 2) {
+      const lineCount = runs[i] ?? 0;
+      const commit = commits[runs[i + 1] ?? -1];
+      if (commit) {
+        this.runs.push({ startLine: line, lineCount, commit });
       }
-    });
+      line += lineCount;
+    }
   }
 
   get inRepository(): boolean {
@@ -37,38 +45,33 @@ export class DocumentBlameView {
     return this.blame.currentUser?.email;
   }
 
-  commit(sha: string): BlameCommit {
-    return (
-      this.commits.get(sha) ?? {
-        sha,
-        author: sha === NOT_COMMITTED ? "Not Committed Yet" : "Unknown",
-        email: "",
-        authorTime: Date.now() / 1000,
-        committerTime: Date.now() / 1000,
-        summary: sha === NOT_COMMITTED ? "Not Committed Yet" : "",
-        isCurrentUser: sha === NOT_COMMITTED,
-      }
-    );
-  }
-
   line(line: number): LineBlame | undefined {
-    const index = this.lineCommit[line];
-    if (index === undefined) {
-      return undefined;
+    let lo = 0;
+    let hi = this.runs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const run = this.runs[mid];
+      if (!run) {
+        return undefined;
+      }
+      if (line < run.startLine) {
+        hi = mid - 1;
+      } else if (line >= run.startLine + run.lineCount) {
+        lo = mid + 1;
+      } else {
+        return { commit: run.commit, hunkStart: run.startLine, hunkEnd: run.startLine + run.lineCount };
+      }
     }
-    const hunk = this.blame.hunks[index];
-    if (hunk === undefined) {
-      return undefined;
-    }
-    return { commit: this.commit(hunk.commit), hunkStart: hunk.startLine, hunkEnd: hunk.startLine + hunk.lineCount };
+    return undefined;
   }
 
-  get hunks(): readonly { startLine: number; lineCount: number; commit: BlameCommit }[] {
-    return this.blame.hunks.map((h) => ({ startLine: h.startLine, lineCount: h.lineCount, commit: this.commit(h.commit) }));
+  get hunks(): readonly Run[] {
+    return this.runs;
   }
 }
 
-type Requester = (uri: string) => Promise<DocumentBlame>;
+/** Asks for a document's blame, naming the answer held (for a delta). */
+type Requester = (uri: string, previousResultId: string | undefined) => Promise<BlameAnswer>;
 
 export class BlameStore implements vscode.Disposable {
   private readonly cache = new Map<string, DocumentBlameView>();
@@ -78,6 +81,8 @@ export class BlameStore implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   requests = 0;
+  /** Answers that were deltas against the held blame. */
+  deltas = 0;
 
   constructor(private readonly request: () => Requester | undefined) {
     this.subscriptions.push(
@@ -118,7 +123,12 @@ export class BlameStore implements vscode.Disposable {
     entry.promise = (async () => {
       try {
         this.requests++;
-        const blame = await requester(key);
+        const held = this.cache.get(key)?.blame;
+        const answer = await requester(key, held?.resultId ?? undefined);
+        if ("edits" in answer) {
+          this.deltas++;
+        }
+        const blame = applyBlameAnswer(held, answer);
         // The daemon may answer for another version when edits raced the
         // request; the view is still right for that version.
         const view = new DocumentBlameView(blame, blame.version ?? version);

@@ -8,7 +8,7 @@ import { Daemon } from "./daemon";
 import { FileBlameController } from "./fileBlame";
 import { formatDate, isNotCommitted } from "./format";
 import { LineBlameController } from "./lineBlame";
-import { AnalysisResult, CommitDetails, DocumentBlame, FileAuthors } from "./protocol";
+import { AnalysisResult, BlameAnswer, CommitDetails, FileAuthors } from "./protocol";
 
 let daemon: Daemon | undefined;
 
@@ -47,7 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Gitins
     if (!client || !d.running) {
       return undefined;
     }
-    return (uri: string) => client.sendRequest<DocumentBlame>("gitinspector/blame", { textDocument: { uri } });
+    return (uri: string, previousResultId: string | undefined) =>
+      client.sendRequest<BlameAnswer>("gitinspector/blame", { textDocument: { uri }, previousResultId });
   });
   const lineBlame = new LineBlameController(store);
   const fileBlame = new FileBlameController(store);

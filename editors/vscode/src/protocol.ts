@@ -12,12 +12,6 @@ export interface BlameCommit {
   isCurrentUser: boolean;
 }
 
-export interface BlameHunk {
-  startLine: number;
-  lineCount: number;
-  commit: string;
-}
-
 export interface DocumentBlame {
   uri: string;
   version: number | null;
@@ -25,9 +19,47 @@ export interface DocumentBlame {
   path: string | null;
   revision: string | null;
   lineCount: number;
-  hunks: BlameHunk[];
+  /** Flat pairs [lineCount, commitIndex, …], in line order; commitIndex into `commits`. */
+  runs: number[];
   commits: BlameCommit[];
   currentUser: { name: string; email: string } | null;
+  resultId: string | null;
+}
+
+/** Answer to a request naming the held answer (`previousResultId`). */
+export interface BlameUnchanged {
+  resultId: string;
+  unchanged: true;
+}
+
+/** Only what changed since the held answer: splices of its `runs`. */
+export interface BlameDelta {
+  resultId: string;
+  version: number | null;
+  lineCount: number;
+  edits: { start: number; deleteCount: number; data: number[] }[];
+}
+
+export type BlameAnswer = DocumentBlame | BlameUnchanged | BlameDelta;
+
+/** The whole blame after `answer`, given the blame held when asking. */
+export function applyBlameAnswer(held: DocumentBlame | undefined, answer: BlameAnswer): DocumentBlame {
+  if ("runs" in answer) {
+    return answer;
+  }
+  if (!held) {
+    throw new Error("the daemon answered relative to a blame this client does not hold");
+  }
+  if ("unchanged" in answer) {
+    return held;
+  }
+  const runs = held.runs.slice();
+  let shift = 0;
+  for (const edit of answer.edits) {
+    runs.splice(edit.start + shift, edit.deleteCount, ...edit.data);
+    shift += edit.data.length - edit.deleteCount;
+  }
+  return { ...held, runs, version: answer.version, lineCount: answer.lineCount, resultId: answer.resultId };
 }
 
 export interface HealthReport {

@@ -9,5 +9,6 @@ impl Backend {
         let uri = params.text_document.uri;
         self.session.documents.remove(&uri);
         self.session.views.remove(&uri);
+        self.session.answers.remove(&uri);
     }
 }

@@ -31,7 +31,7 @@ impl Backend {
             .filter_map(|line| {
                 let commit = view.commit_at(line as u32)?;
                 Some(InlayHint {
-                    position: Position::new(line as u32, view.line_ends[line]),
+                    position: Position::new(line as u32, view.line_end(line)),
                     label: InlayHintLabel::String(blame_text(
                         &config.blame_template,
                         commit,

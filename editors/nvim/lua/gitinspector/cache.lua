@@ -5,23 +5,63 @@ local M = {}
 
 ---@class gitinspector.Entry
 ---@field tick integer  changedtick the blame was asked for
----@field data table    the gitinspector/blame result
----@field commits table<string, table> sha -> commit
+---@field data table    the gitinspector/blame result (a whole one: deltas are applied)
+---@field starts integer[] first line (0-based) of each run in data.runs
 
 ---@type table<integer, gitinspector.Entry>
 local entries = {}
 ---@type table<integer, {tick: integer, callbacks: function[]}>
 local pending = {}
 
---- Number of gitinspector/blame requests sent (for tests and :checkhealth).
+--- Number of gitinspector/blame requests sent, and how many were answered
+--- with a delta against the blame held (for tests and :checkhealth).
 M.requests = 0
+M.deltas = 0
 
-local function index(data)
-  local commits = {}
-  for _, c in ipairs(data.commits or {}) do
-    commits[c.sha] = c
+--- `runs` is flat pairs {lineCount, commitIndex, ...}; commitIndex is 0-based
+--- into `commits`. The first line of each run, for binary search.
+local function run_starts(data)
+  local starts, line = {}, 0
+  local runs = data.runs or {}
+  for i = 1, #runs, 2 do
+    starts[#starts + 1] = line
+    line = line + runs[i]
   end
-  return commits
+  return starts
+end
+
+--- The whole blame after `result`: `unchanged` keeps `held`, a delta patches
+--- held's runs (one splice per edit, as LSP semantic-token deltas), anything
+--- else replaces it.
+local function apply(held, result)
+  if result.unchanged then
+    return held
+  end
+  if not result.edits then
+    return result
+  end
+  local runs = {}
+  local old = held.runs or {}
+  local from = 1
+  for _, edit in ipairs(result.edits) do
+    for i = from, edit.start do
+      runs[#runs + 1] = old[i]
+    end
+    for _, v in ipairs(edit.data) do
+      runs[#runs + 1] = v
+    end
+    from = edit.start + edit.deleteCount + 1
+  end
+  for i = from, #old do
+    runs[#runs + 1] = old[i]
+  end
+  M.deltas = M.deltas + 1
+  return vim.tbl_extend('force', held, {
+    runs = runs,
+    version = result.version,
+    lineCount = result.lineCount,
+    resultId = result.resultId,
+  })
 end
 
 --- The cached blame for the buffer's current version, or nil.
@@ -53,43 +93,44 @@ function M.get(bufnr, cb)
   p = { tick = tick, callbacks = { cb } }
   pending[bufnr] = p
   M.requests = M.requests + 1
+  -- Name the blame held: the daemon then sends only what changed since.
+  local held = entries[bufnr]
+  local params = { textDocument = { uri = client.uri(bufnr) } }
+  if held and held.data.resultId then
+    params.previousResultId = held.data.resultId
+  end
   -- Requests flush pending didChange notifications first, so the daemon answers for `tick`.
-  client.request(
-    bufnr,
-    'gitinspector/blame',
-    { textDocument = { uri = client.uri(bufnr) } },
-    function(err, result)
-      if pending[bufnr] == p then
-        pending[bufnr] = nil
-      end
-      local entry
-      if not err and result then
-        entry = { tick = tick, data = result, commits = index(result) }
-        local cur = entries[bufnr]
-        if not cur or cur.tick <= tick then
-          entries[bufnr] = entry
-        end
-      end
-      for _, fn in ipairs(p.callbacks) do
-        fn(entry, err)
+  client.request(bufnr, 'gitinspector/blame', params, function(err, result)
+    if pending[bufnr] == p then
+      pending[bufnr] = nil
+    end
+    local entry
+    if not err and result and (held or not (result.unchanged or result.edits)) then
+      local data = apply(held and held.data, result)
+      entry = { tick = tick, data = data, starts = run_starts(data) }
+      local cur = entries[bufnr]
+      if not cur or cur.tick <= tick then
+        entries[bufnr] = entry
       end
     end
-  )
+    for _, fn in ipairs(p.callbacks) do
+      fn(entry, err)
+    end
+  end)
 end
 
---- The commit of a 0-based line in an entry (binary search over hunks).
+--- The commit of a 0-based line in an entry (binary search over runs).
 function M.commit_at(entry, line)
-  local hunks = entry.data.hunks or {}
-  local lo, hi = 1, #hunks
+  local starts, runs = entry.starts, entry.data.runs or {}
+  local lo, hi = 1, #starts
   while lo <= hi do
     local mid = math.floor((lo + hi) / 2)
-    local h = hunks[mid]
-    if line < h.startLine then
+    if line < starts[mid] then
       hi = mid - 1
-    elseif line >= h.startLine + h.lineCount then
+    elseif line >= starts[mid] + runs[2 * mid - 1] then
       lo = mid + 1
     else
-      return entry.commits[h.commit]
+      return entry.data.commits[runs[2 * mid] + 1]
     end
   end
 end
@@ -97,10 +138,11 @@ end
 --- Per-line commits of the whole document (1-based list).
 function M.lines(entry)
   local out = {}
-  for _, h in ipairs(entry.data.hunks or {}) do
-    local c = entry.commits[h.commit]
-    for i = h.startLine, h.startLine + h.lineCount - 1 do
-      out[i + 1] = c
+  local runs, commits = entry.data.runs or {}, entry.data.commits or {}
+  for i = 1, #runs, 2 do
+    local c = commits[runs[i + 1] + 1]
+    for _ = 1, runs[i] do
+      out[#out + 1] = c
     end
   end
   return out
