@@ -7,8 +7,11 @@
 //! list (never a shell), no pager, no fsmonitor, hooks, external diff or
 //! textconv a repository could configure, stdin closed, output captured.
 
-use std::path::Path;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
+
+use sha2::{Digest, Sha256};
 
 /// `-c` overrides put before every subcommand (as `SAFE_CONFIG` in gigui.git).
 const SAFE_CONFIG: [&str; 9] = [
@@ -85,6 +88,9 @@ pub async fn blame_porcelain(root: &Path, rev: &str, path: &str) -> Result<Vec<u
         return Err(BlameError::Failed(format!("not a revision: {rev}")));
     }
     let mut cmd = command(root, "blame");
+    if let Some(objects) = commit_graph(root) {
+        cmd.env("GIT_ALTERNATE_OBJECT_DIRECTORIES", objects);
+    }
     // An empty ignore-revs file overrides a configured blame.ignoreRevsFile.
     cmd.args(["--porcelain", "--ignore-revs-file", "", rev, "--", path]);
     let output = tokio::process::Command::from(cmd)
@@ -104,4 +110,29 @@ pub async fn blame_porcelain(root: &Path, rev: &str, path: &str) -> Result<Vec<u
         "git blame {rev} -- {path} failed ({}): {first}",
         output.status
     )))
+}
+
+/// Where the engine keeps a repository's commit-graph with changed-path
+/// Bloom filters (`location` in python/gigui/commit_graph.py: the same path).
+fn commit_graph_location(root: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(root).ok()?;
+    let digest = Sha256::digest(real.as_os_str().as_bytes());
+    let key: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    Some(
+        dirs::cache_dir()?
+            .join("gitinspector-lsp")
+            .join("commit-graph")
+            .join(key),
+    )
+}
+
+/// The object directory holding the repository's commit-graph, once the
+/// engine has written one: git's blame then skips commits that did not
+/// touch the file without diffing their trees.
+pub fn commit_graph(root: &Path) -> Option<PathBuf> {
+    let objects = commit_graph_location(root)?;
+    objects
+        .join("info/commit-graphs/commit-graph-chain")
+        .is_file()
+        .then_some(objects)
 }

@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import incremental
+from . import commit_graph, incremental
 from .blame import FileBlame, commit_record, run_blame
 from .comments import comment_lines
 from .errors import AnalysisCancelled, FileNotTrackedError, RepositoryError
@@ -148,7 +148,8 @@ def prepare_repo(
     path: str, settings: Settings, cancel: threading.Event, counter: CallCounter
 ) -> RepoContext:
     root = require_toplevel(path, counter)
-    git = Git(root, cancel=cancel, counter=counter)
+    alternate = commit_graph.refresh(root)
+    git = Git(root, cancel=cancel, counter=counter, alternate=alternate)
     sha, rev_time = resolve_revision(git, root, settings.rev)
     counts = list_text_files(git, sha)
     files = select_files(counts, settings)

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__
 from . import analysis as _analysis
+from . import commit_graph as _commit_graph
 from . import incremental as _incremental
 from . import settings as _settings
 from .blame import commit_record, run_blame
@@ -33,6 +34,7 @@ __all__ = [
     "get_engine_info",
     "get_settings",
     "health_check",
+    "refresh_commit_graph",
     "save_settings",
 ]
 
@@ -287,6 +289,13 @@ def find_repository(path: str) -> dict[str, Any] | None:
         rc, out, _ = git.run_rc("ls-files", "-z")
         tracked = rc == 0 and bool(out)
     return {"root": root, "head": head, "relative_path": rel, "tracked": tracked}
+
+
+def refresh_commit_graph(repo: str) -> str | None:
+    """Writes or extends the repository's commit-graph in the user cache
+    (see commit_graph.py); the daemon's own ``git blame`` then uses it.
+    Returns its object directory, or None when the repository has its own."""
+    return _commit_graph.refresh(os.path.realpath(repo))
 
 
 def changed_paths(repo: str, old: str, new: str) -> list[str] | None:

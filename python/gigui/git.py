@@ -62,8 +62,11 @@ _DROP_ENV = frozenset(
 _POLL_SECONDS = 0.2
 
 
-def git_env() -> dict[str, str]:
+def git_env(alternate: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
+    if alternate is not None:
+        # Our own object directory (a commit-graph, see commit_graph.py).
+        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternate
     env.update(
         GIT_TERMINAL_PROMPT="0",
         GIT_OPTIONAL_LOCKS="0",
@@ -105,7 +108,8 @@ class CallCounter:
 
 
 class Git:
-    """Runs git in one directory. ``cancel`` (a threading.Event) kills running commands."""
+    """Runs git in one directory. ``cancel`` (a threading.Event) kills running commands;
+    ``alternate`` is an extra object directory of ours (a commit-graph)."""
 
     def __init__(
         self,
@@ -113,10 +117,12 @@ class Git:
         *,
         cancel: threading.Event | None = None,
         counter: CallCounter | None = None,
+        alternate: str | None = None,
     ) -> None:
         self.cwd = cwd
         self.cancel = cancel
         self.counter = counter
+        self.alternate = alternate
 
     def run(
         self,
@@ -144,7 +150,7 @@ class Git:
             proc = subprocess.Popen(
                 cmd,
                 cwd=self.cwd,
-                env=git_env(),
+                env=git_env(self.alternate),
                 stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

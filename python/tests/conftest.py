@@ -14,6 +14,7 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory):
     mp = pytest.MonkeyPatch()
     mp.setenv("HOME", str(home))
     mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
     mp.delenv("GIT_DIR", raising=False)
     mp.delenv("GIT_WORK_TREE", raising=False)

@@ -504,3 +504,20 @@ def test_block_lenses_follow_the_parsed_structure(lsp, repo):
     )
     lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
     assert [lens["range"]["start"]["line"] for lens in lenses] == [0, 11]
+
+
+def test_first_blame_writes_a_commit_graph_in_the_cache_for_later_blames(lsp, repo, isolated_env):
+    uri = lsp.open_document(repo.root / "mod.py")
+    lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    graphs = Path(isolated_env["XDG_CACHE_HOME"]) / "gitinspector-lsp" / "commit-graph"
+    deadline = time.monotonic() + 15
+    while not list(graphs.glob("*/info/commit-graphs/commit-graph-chain")):
+        assert time.monotonic() < deadline, "no commit-graph written after a first blame"
+        time.sleep(0.05)
+    assert not list((repo.root / ".git" / "objects" / "info").glob("commit-graph*"))
+    # The next file's blame runs git with the graph: still exactly git's blame.
+    other = lsp.open_document(repo.root / "other.txt")
+    blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": other}})
+    assert line_shas(blame) == repo.blame_commits("other.txt")
+    stats = lsp.request("gitinspector/getPerformanceStats")
+    assert stats["methods"]["git/blame"]["calls"] == 2

@@ -324,7 +324,15 @@ impl Session {
                 let (rev, rel) = (revision.to_owned(), path.to_owned());
                 let mut writes = self.disk_writes.lock().unwrap_or_else(|e| e.into_inner());
                 while writes.try_join_next().is_some() {}
-                writes.spawn_blocking(move || disk.put(&rev, &rel, &stored));
+                // Written a moment later: serializing a large file's blame
+                // would compete with answering the request that needed it.
+                writes.spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    let _ =
+                        tokio::task::spawn_blocking(move || disk.put(&rev, &rel, &stored)).await;
+                });
+                drop(writes);
+                self.refresh_commit_graph(root, revision);
                 blame
             }
             Err(git::BlameError::NotTracked) => Arc::new(CommittedBlame::untracked()),
@@ -332,6 +340,29 @@ impl Session {
         };
         self.blame_store.insert(key, blame.clone());
         Ok(blame)
+    }
+
+    /// Has the engine write (or extend) the repository's commit-graph once
+    /// per HEAD, so later blames in it run faster (see git::commit_graph).
+    /// Started after a pause: not to compete with the requests that come
+    /// with opening a file.
+    fn refresh_commit_graph(self: &Arc<Self>, root: &Path, head: &str) {
+        let previous = self.graph_heads.insert(root.to_path_buf(), head.to_owned());
+        if previous.as_deref() == Some(head) {
+            return;
+        }
+        let session = self.clone();
+        let root = root.to_path_buf();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let args = vec![json!(root)];
+            if let Err(err) = session
+                .call_engine("refresh_commit_graph", args, CallHooks::default())
+                .await
+            {
+                tracing::debug!("commit-graph of {}: {err}", root.display());
+            }
+        });
     }
 
     /// Records the HEAD seen for a repository; when it moved, keeps the

@@ -44,6 +44,8 @@ pub struct Session {
     pub views: DashMap<Url, Arc<DocumentBlame>>,
     /// Blame answers each document's client may hold (for deltas).
     pub answers: DashMap<Url, AnswerHistory>,
+    /// The HEAD each repository's commit-graph was last refreshed at.
+    pub graph_heads: DashMap<PathBuf, String>,
     pub blame_store: BlameStore,
     /// Committed blame that survives restarts.
     pub disk_cache: Arc<DiskCache>,
@@ -83,6 +85,7 @@ impl Session {
             documents: DashMap::new(),
             views: DashMap::new(),
             answers: DashMap::new(),
+            graph_heads: DashMap::new(),
             repo_heads: DashMap::new(),
             users: DashMap::new(),
             loading: DashMap::new(),

@@ -7,7 +7,6 @@ use crate::server::Backend;
 
 impl Backend {
     pub(crate) async fn on_did_open(&self, params: DidOpenTextDocumentParams) {
-        tracing::debug!("didOpen");
         let doc = params.text_document;
         self.session.documents.insert(
             doc.uri.clone(),
