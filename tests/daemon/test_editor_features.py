@@ -506,7 +506,12 @@ def test_block_lenses_follow_the_parsed_structure(lsp, repo):
     assert [lens["range"]["start"]["line"] for lens in lenses] == [0, 11]
 
 
-def test_first_blame_writes_a_commit_graph_in_the_cache_for_later_blames(lsp, repo, isolated_env):
+def test_first_blame_writes_a_commit_graph_in_the_cache_for_later_blames(
+    start_daemon, repo, isolated_env, tmp_path
+):
+    trace = tmp_path / "trace2.txt"  # git's own trace of what it did
+    lsp = start_daemon({"GIT_TRACE2_PERF": str(trace)})
+    lsp.initialize(repo.root, capabilities=CAPABILITIES)
     uri = lsp.open_document(repo.root / "mod.py")
     lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     graphs = Path(isolated_env["XDG_CACHE_HOME"]) / "gitinspector-lsp" / "commit-graph"
@@ -515,9 +520,13 @@ def test_first_blame_writes_a_commit_graph_in_the_cache_for_later_blames(lsp, re
         assert time.monotonic() < deadline, "no commit-graph written after a first blame"
         time.sleep(0.05)
     assert not list((repo.root / ".git" / "objects" / "info").glob("commit-graph*"))
-    # The next file's blame runs git with the graph: still exactly git's blame.
+    # The next file's blame runs git with the graph (its Bloom filters rule
+    # out the commit that only touched mod.py), and is still git's blame.
+    trace.write_text("")
     other = lsp.open_document(repo.root / "other.txt")
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": other}})
     assert line_shas(blame) == repo.blame_commits("other.txt")
+    answered_no = [ln for ln in trace.read_text().splitlines() if "bloom/response-no:" in ln]
+    assert answered_no and int(answered_no[-1].rsplit(":", 1)[1]) > 0
     stats = lsp.request("gitinspector/getPerformanceStats")
     assert stats["methods"]["git/blame"]["calls"] == 2

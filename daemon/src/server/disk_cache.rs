@@ -65,6 +65,11 @@ impl DiskCache {
         Some(self.dir.as_ref()?.join(&name[..2]).join(&name[2..]))
     }
 
+    /// Whether an entry exists (not whether it is readable).
+    pub fn contains(&self, revision: &str, path: &str) -> bool {
+        self.file_for(revision, path).is_some_and(|f| f.is_file())
+    }
+
     pub fn get(&self, revision: &str, path: &str) -> Option<CommittedBlame> {
         let file = self.file_for(revision, path)?;
         let bytes = fs::read(&file).ok()?;

@@ -293,10 +293,15 @@ impl Session {
         let disk = self.disk_cache.clone();
         let (rev, rel) = (revision.to_owned(), path.to_owned());
         let started = std::time::Instant::now();
-        let stored = tokio::task::spawn_blocking(move || disk.get(&rev, &rel))
-            .await
-            .ok()
-            .flatten();
+        // One stat decides; reading and decoding a hit goes to a blocking thread.
+        let stored = if disk.contains(&rev, &rel) {
+            tokio::task::spawn_blocking(move || disk.get(&rev, &rel))
+                .await
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
         tracing::debug!(elapsed = ?started.elapsed(), hit = stored.is_some(), "disk cache lookup");
         if let Some(blame) = stored {
             self.stats
