@@ -173,3 +173,61 @@ def test_stray_python_and_child_output_never_reaches_the_stream(start_daemon, re
         "child 1",
     ):
         assert kind in stderr, f"{kind!r} should have gone to stderr"
+
+
+def _frame(message: dict) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def _frames(data: bytes) -> list[dict]:
+    messages = []
+    while data:
+        header, _, rest = data.partition(b"\r\n\r\n")
+        length = int(header.split(b":")[1])
+        messages.append(json.loads(rest[:length]))
+        data = rest[length:]
+    return messages
+
+
+def test_stdout_that_is_not_a_pipe_is_served_too(daemon_bin, isolated_env, tmp_path, repo):
+    # Editors give a pipe (driven by the reactor); stdout redirected to a file
+    # (a recorded session) takes tokio's blocking file writes instead.
+    uri = (repo.root / "a.py").as_uri()
+    out = tmp_path / "session.out"
+    with out.open("wb") as stdout:
+        proc = subprocess.Popen(
+            [str(daemon_bin)],
+            stdin=subprocess.PIPE,
+            stdout=stdout,
+            stderr=subprocess.DEVNULL,
+            env=isolated_env,
+        )
+        assert proc.stdin is not None
+
+        def send(message: dict) -> None:
+            proc.stdin.write(_frame({"jsonrpc": "2.0", **message}))
+            proc.stdin.flush()
+
+        def answered(request_id: int) -> dict:
+            deadline = time.monotonic() + 30
+            while True:
+                for m in _frames(out.read_bytes()):
+                    if m.get("id") == request_id and "method" not in m:
+                        return m
+                assert time.monotonic() < deadline, f"no answer to request {request_id}"
+                time.sleep(0.02)
+
+        send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        assert answered(1)["result"]["serverInfo"]["name"] == "gitinspector-lsp"
+        send({"method": "initialized", "params": {}})
+        text = (repo.root / "a.py").read_text()
+        doc = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+        send({"method": "textDocument/didOpen", "params": {"textDocument": doc}})
+        send({"id": 2, "method": "gitinspector/blame", "params": {"textDocument": {"uri": uri}}})
+        runs = answered(2)["result"]["runs"]
+        assert sum(runs[0::2]) == len(repo.blame_commits("a.py"))
+        send({"id": 3, "method": "shutdown"})
+        assert answered(3)["result"] is None
+        send({"method": "exit"})
+        assert proc.wait(timeout=10) == 0
