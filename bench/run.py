@@ -431,7 +431,7 @@ def fig_first_blame(
     seen = []
     for _ in range(it["first"]):
         # The blame cache would answer without git: only the graph stays.
-        shutil.rmtree(home / ".cache" / "gitinspector-lsp" / "blame-v2", ignore_errors=True)
+        shutil.rmtree(home / ".cache" / "gitinspector-lsp" / "blame-v3", ignore_errors=True)
         seen.append(first_blame(daemons, home, repo, big))
     report.raw["first_blame_seen_repository_s"] = seen
     report.add(

@@ -40,8 +40,9 @@ pub struct CommittedBlame {
     pub commits: Vec<CommitInfo>,
     /// Index into `commits` for each committed line.
     pub line_commit: Vec<u32>,
-    /// The committed lines, to diff the buffer against.
-    pub texts: Vec<String>,
+    /// The committed lines joined by `\n` (one allocation, not one per
+    /// line), to diff the buffer against.
+    pub text: String,
 }
 
 impl CommittedBlame {
@@ -50,18 +51,26 @@ impl CommittedBlame {
         CommittedBlame {
             commits: vec![],
             line_commit: vec![],
-            texts: vec![],
+            text: String::new(),
         }
     }
 
+    /// The committed lines.
+    pub fn lines(&self) -> Vec<&str> {
+        if self.line_commit.is_empty() {
+            return Vec::new();
+        }
+        self.text.split('\n').collect()
+    }
+
     fn approx_bytes(&self) -> usize {
-        let texts: usize = self.texts.iter().map(|t| t.len() + 24).sum();
+        let text = self.text.len();
         let commits: usize = self
             .commits
             .iter()
             .map(|c| 120 + c.author.len() + c.email.len() + c.summary.len())
             .sum();
-        texts + commits + self.line_commit.len() * 4 + 64
+        text + commits + self.line_commit.len() * 4 + 64
     }
 }
 
@@ -108,13 +117,14 @@ mod tests {
     use super::*;
 
     fn blame(lines: usize) -> Arc<CommittedBlame> {
-        let texts: Vec<String> = (0..lines)
+        let text = (0..lines)
             .map(|i| format!("line {i} {}", "x".repeat(40)))
-            .collect();
+            .collect::<Vec<_>>()
+            .join("\n");
         Arc::new(CommittedBlame {
             commits: vec![CommitInfo::not_committed()],
             line_commit: vec![0; lines],
-            texts,
+            text,
         })
     }
 

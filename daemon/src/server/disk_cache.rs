@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::blame_cache::CommittedBlame;
 
 /// Bump when the stored shape or the blame options change.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Pruned down to this size (oldest files first) when the daemon starts.
 const MAX_BYTES: u64 = 512 << 20;
 
@@ -46,7 +46,7 @@ pub struct DiskCache {
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl DiskCache {
-    /// The cache under `$XDG_CACHE_HOME/gitinspector-lsp/blame-v1`; disabled
+    /// The cache under `$XDG_CACHE_HOME/gitinspector-lsp/blame-v{FORMAT}`; disabled
     /// when no cache directory exists or it cannot be created.
     pub fn open_default() -> DiskCache {
         let dir =
@@ -152,7 +152,7 @@ mod tests {
         CommittedBlame {
             commits: vec![CommitInfo::not_committed()],
             line_commit: vec![0; lines],
-            texts: vec!["x".repeat(100); lines],
+            text: vec!["x".repeat(100); lines].join("\n"),
         }
     }
 
@@ -169,7 +169,7 @@ mod tests {
         let blame = sample(3);
         assert!(cache.get("abc", "f.py").is_none());
         cache.put("abc", "f.py", &blame);
-        assert_eq!(cache.get("abc", "f.py").unwrap().texts, blame.texts);
+        assert_eq!(cache.get("abc", "f.py").unwrap().text, blame.text);
         assert!(cache.get("abc", "g.py").is_none());
 
         let file = cache.file_for("abc", "f.py").unwrap();

@@ -199,8 +199,7 @@ impl Session {
             Some(head) => self.committed_blame(&repo.root, head, &relative).await?,
             None => Arc::new(CommittedBlame::untracked()),
         };
-        let committed_texts: Vec<&str> = committed.texts.iter().map(String::as_str).collect();
-        let mapping = map_lines(&committed_texts, &lines);
+        let mapping = map_lines(&committed.lines(), &lines);
         // The not-committed entry is always last, used or not: the commit
         // table then stays the same for every version of the document at one
         // revision, and a delta answer never has to resend it.

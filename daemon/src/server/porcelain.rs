@@ -10,7 +10,8 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
     let mut commits: Vec<CommitInfo> = Vec::new();
     let mut index: HashMap<&[u8], u32> = HashMap::new();
     let mut line_commit: Vec<u32> = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
+    // Line texts by final line number, borrowed from the output.
+    let mut texts: Vec<&[u8]> = Vec::new();
     let mut current: Option<u32> = None;
     let mut current_key: &[u8] = &[];
     let mut current_line = 0usize;
@@ -28,19 +29,18 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
             let slot = current_line
                 .checked_sub(1)
                 .ok_or("final line numbers start at 1")?;
-            let text = String::from_utf8_lossy(content).into_owned();
             if slot == line_commit.len() {
                 // Lines come in order: the common case.
                 line_commit.push(commit);
-                texts.push(text);
+                texts.push(content);
                 continue;
             }
             if slot > line_commit.len() {
                 line_commit.resize(slot + 1, u32::MAX);
-                texts.resize(slot + 1, String::new());
+                texts.resize(slot + 1, &[]);
             }
             line_commit[slot] = commit;
-            texts[slot] = text;
+            texts[slot] = content;
             continue;
         }
         if raw.is_empty() {
@@ -105,10 +105,11 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
     if line_commit.contains(&u32::MAX) {
         return Err("blame output skipped some lines".to_owned());
     }
+    let joined = texts.join(&b'\n');
     Ok(CommittedBlame {
         commits,
         line_commit,
-        texts,
+        text: String::from_utf8_lossy(&joined).into_owned(),
     })
 }
 
@@ -129,7 +130,10 @@ mod tests {
         );
         let blame = parse(out.as_bytes()).unwrap();
         assert_eq!(blame.line_commit, vec![0, 0, 1, 0]);
-        assert_eq!(blame.texts, vec!["line one", "line two", "line three", ""]);
+        assert_eq!(
+            blame.lines(),
+            vec!["line one", "line two", "line three", ""]
+        );
         assert_eq!(blame.commits[0].email, "alice@x");
         assert_eq!(blame.commits[1].author, "Bob");
         assert_eq!(blame.commits[1].committer_time, 201);
