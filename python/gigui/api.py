@@ -180,7 +180,7 @@ def _blame_at(
     root: str, sha: str, path: str, model: _settings.Settings | None, with_text: bool
 ) -> dict[str, Any]:
     rel = _analysis.relative_path(root, path)
-    git = Git(root)
+    git = Git(root, alternate=_commit_graph.existing(root))
     ignore: list[str] = []
     if model is not None and model.ex_revisions:
         ignore = _analysis.resolve_ignore_revs(git, model.ex_revisions)

@@ -35,6 +35,13 @@ def location(root: str) -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "commit-graph" / key[:32]
 
 
+def existing(root: str) -> str | None:
+    """ROOT's graph directory if one was written (no refresh, no git run)."""
+    objects = location(root)
+    chain = objects / "info" / "commit-graphs" / "commit-graph-chain"
+    return str(objects) if chain.is_file() else None
+
+
 def _has_own_graph(git: Git) -> bool:
     out = git.run(
         "rev-parse",
@@ -78,4 +85,4 @@ def refresh(root: str) -> str | None:
         return None
 
 
-__all__ = ["location", "refresh"]
+__all__ = ["existing", "location", "refresh"]
