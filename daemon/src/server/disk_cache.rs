@@ -118,9 +118,18 @@ impl DiskCache {
         })
     }
 
-    /// Removes the least recently written files beyond the size bound.
+    /// Removes the least recently written files beyond the size bound, and
+    /// the folders of older formats.
     pub fn prune(&self) {
         let Some(dir) = &self.dir else { return };
+        if let (Some(parent), Some(current)) = (dir.parent(), dir.file_name()) {
+            for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
+                let name = entry.file_name();
+                if name != current && name.to_string_lossy().starts_with("blame-v") {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+            }
+        }
         let mut files: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
         for shard in fs::read_dir(dir).into_iter().flatten().flatten() {
             for entry in fs::read_dir(shard.path()).into_iter().flatten().flatten() {
@@ -160,6 +169,22 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gil-disk-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir
+    }
+
+    #[test]
+    fn prune_removes_older_formats_only() {
+        let root = temp_dir("formats");
+        let old = root.join("blame-v1");
+        let other = root.join("commit-graph");
+        fs::create_dir_all(old.join("ab")).unwrap();
+        fs::create_dir_all(&other).unwrap();
+        let cache = DiskCache::open(Some(root.join(format!("blame-v{FORMAT}"))));
+        cache.put("abc", "f.py", &sample(2));
+        cache.prune();
+        assert!(!old.exists(), "an older format's folder is removed");
+        assert!(other.exists(), "other caches are left alone");
+        assert!(cache.get("abc", "f.py").is_some());
+        fs::remove_dir_all(root).unwrap();
     }
 
     #[test]
