@@ -25,7 +25,8 @@ pub struct Backend {
     pub(super) session: Arc<Session>,
 }
 
-/// How long after `initialize` the engine starts if nothing needed it before.
+/// How long after `initialize` the engine starts if nothing needed it
+/// before, and the disk cache is pruned.
 const ENGINE_START_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Backend {
@@ -132,8 +133,6 @@ impl LanguageServer for Backend {
             self.apply_config(options).await;
         }
 
-        let disk = self.session.disk_cache.clone();
-        tokio::task::spawn_blocking(move || disk.prune());
         // Start Python in the background, once the editor's opening burst
         // (didOpen, the first blames: git work that needs no Python) is
         // served: starting it costs a core for about 0.1 s, which would
@@ -142,6 +141,9 @@ impl LanguageServer for Backend {
         let session = self.session.clone();
         tokio::spawn(async move {
             tokio::time::sleep(ENGINE_START_DELAY).await;
+            // Pruning the disk cache walks its folders: not during that burst either.
+            let disk = session.disk_cache.clone();
+            tokio::task::spawn_blocking(move || disk.prune());
             if let Err(err) = session.engine().await {
                 tracing::error!("engine failed to start: {err}");
                 session
