@@ -30,14 +30,14 @@ _NUMSTAT_RE = re.compile(rb"^(\d+|-)\t(\d+|-)\t")
 LOG_FORMAT = "--format=%H %P%x00%aN%x00%aE%x00%at%x00%ct%x00%s%x00"
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     status: str  # A, M, D, R, C, T, ...
     path: str  # new path (or the only path)
     old: str | None = None  # old path for R/C
 
 
-@dataclass
+@dataclass(slots=True)
 class CommitRecord:
     sha: str
     parents: list[str]
