@@ -123,6 +123,12 @@ impl Session {
             .await;
         if LARGE_CALLS.contains(&function) {
             release_free_memory();
+            // Again once the answer went out: turning a large result into
+            // the response's JSON makes a copy of it that is freed only then.
+            tokio::spawn(async {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                tokio::task::spawn_blocking(release_free_memory);
+            });
         }
         result
     }
