@@ -15,7 +15,7 @@ import fnmatch
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .git import Git
@@ -85,27 +85,37 @@ def _parse_raw_meta(tok: bytes) -> str:
     return tok.rsplit(b" ", 1)[-1][:1].decode("ascii")
 
 
+def _tokens(data: bytes) -> Iterator[bytes]:
+    """The NUL-separated fields of DATA, one at a time: a list of them all
+    (millions for a large history) would be the biggest object of an analysis."""
+    find = data.find
+    start = 0
+    while True:
+        end = find(b"\0", start)
+        if end < 0:
+            if start < len(data):
+                yield data[start:]
+            return
+        yield data[start:end]
+        start = end + 1
+
+
 def parse_log(data: bytes) -> list[CommitRecord]:
     """Parse ``git log --parents --raw --numstat -z --format=LOG_FORMAT`` output."""
-    toks = data.split(b"\0")
-    n = len(toks)
-    i = 0
+    fields = _tokens(data)
     commits: list[CommitRecord] = []
     cur: CommitRecord | None = None
-    while i < n:
-        tok = toks[i].lstrip(b"\n")
-        i += 1
+    for raw in fields:
+        tok = raw.lstrip(b"\n")
         if not tok:
             continue
         if tok[0] == 58:  # ':' raw entry
             status = _parse_raw_meta(tok)
             if status in ("R", "C"):
-                old, new = _dec(toks[i]), _dec(toks[i + 1])
-                i += 2
+                old, new = _dec(next(fields, b"")), _dec(next(fields, b""))
                 ch = Change(status, new, old)
             else:
-                ch = Change(status, _dec(toks[i]))
-                i += 1
+                ch = Change(status, _dec(next(fields, b"")))
             if cur is not None:
                 cur.changes.append(ch)
             continue
@@ -117,16 +127,15 @@ def parse_log(data: bytes) -> list[CommitRecord]:
             if rest:
                 path = _dec(rest)
             else:  # rename: "ins\tdel\t\0old\0new\0"
-                path = _dec(toks[i + 1])
-                i += 2
+                next(fields, b"")
+                path = _dec(next(fields, b""))
             if cur is not None:
                 cur.rows.append((ins, dels, path))
             continue
         head = tok.rstrip(b" ")  # a root commit has no parents: "sha "
         if _HEADER_RE.match(head):
             shas = head.decode("ascii").split(" ")
-            name, email, at, ct, subject = toks[i : i + 5]
-            i += 5
+            name, email, at, ct, subject = [next(fields, b"") for _ in range(5)]
             cur = CommitRecord(
                 sha=shas[0],
                 parents=shas[1:],
