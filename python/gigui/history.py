@@ -85,6 +85,9 @@ def _parse_raw_meta(tok: bytes) -> str:
     return tok.rsplit(b" ", 1)[-1][:1].decode("ascii")
 
 
+_decode = _dec
+
+
 def _tokens(data: bytes) -> Iterator[bytes]:
     """The NUL-separated fields of DATA, one at a time: a list of them all
     (millions for a large history) would be the biggest object of an analysis."""
@@ -105,6 +108,15 @@ def parse_log(data: bytes) -> list[CommitRecord]:
     fields = _tokens(data)
     commits: list[CommitRecord] = []
     cur: CommitRecord | None = None
+    # Paths and identities repeat across thousands of commits: one str each.
+    seen: dict[bytes, str] = {}
+
+    def _dec(b: bytes) -> str:
+        s = seen.get(b)
+        if s is None:
+            s = seen[b] = _decode(b)
+        return s
+
     for raw in fields:
         tok = raw.lstrip(b"\n")
         if not tok:
@@ -143,7 +155,7 @@ def parse_log(data: bytes) -> list[CommitRecord]:
                 email=_dec(email),
                 author_time=int(at or 0),
                 commit_time=int(ct or 0),
-                subject=_dec(subject),
+                subject=_decode(subject),
             )
             commits.append(cur)
             continue
