@@ -61,7 +61,7 @@ pub struct Session {
     log_sink: LogSink,
     pub stats: Stats,
     /// Finished analyses by (settings, revisions): immutable once computed.
-    pub analyses: Lru<String, Arc<Value>>,
+    pub analyses: Lru<String, Arc<str>>,
 }
 
 impl Session {
@@ -77,7 +77,7 @@ impl Session {
             client,
             support: ClientSupport::default(),
             blame_store: new_blame_store(config.cache_budget_mb << 20),
-            analyses: Lru::new(config.cache_budget_mb << 19, json_bytes),
+            analyses: Lru::new(config.cache_budget_mb << 19, |text: &Arc<str>| text.len()),
             disk_cache: Arc::new(DiskCache::open_default()),
             disk_writes: Default::default(),
             config: RwLock::new(config),
@@ -249,22 +249,4 @@ impl Session {
             }
         });
     }
-}
-
-/// Approximate memory of a JSON value, for the analysis cache's budget.
-fn json_bytes(value: &Arc<Value>) -> usize {
-    fn walk(v: &Value) -> usize {
-        match v {
-            Value::String(s) => 32 + s.len(),
-            Value::Array(items) => 32 + items.iter().map(walk).sum::<usize>(),
-            Value::Object(map) => {
-                32 + map
-                    .iter()
-                    .map(|(k, v)| 48 + k.len() + walk(v))
-                    .sum::<usize>()
-            }
-            _ => 16,
-        }
-    }
-    walk(value)
 }

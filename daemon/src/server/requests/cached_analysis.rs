@@ -50,8 +50,10 @@ impl Backend {
         let session = &self.session;
         let key = cache_key(function, &settings);
         if let Some(hit) = key.as_ref().and_then(|k| session.analyses.get(k)) {
-            session.stats.cache_hit();
-            return Ok(Value::clone(&hit));
+            if let Ok(result) = serde_json::from_str(&hit) {
+                session.stats.cache_hit();
+                return Ok(result);
+            }
         }
         session.stats.cache_miss();
 
@@ -79,7 +81,12 @@ impl Backend {
         }
         let result = result.map_err(to_rpc)?;
         if let Some(key) = key {
-            session.analyses.insert(key, Arc::new(result.clone()));
+            // Kept as JSON text: a quarter of the size of the parsed tree
+            // (a large repository's authors × files table is 100+ MB as
+            // `Value`s), and a hit is parsed back in well under a second.
+            if let Ok(text) = serde_json::to_string(&result) {
+                session.analyses.insert(key, Arc::from(text));
+            }
         }
         Ok(result)
     }
