@@ -60,7 +60,14 @@ impl CommittedBlame {
         if self.line_commit.is_empty() {
             return Vec::new();
         }
-        self.text.split('\n').collect()
+        let mut lines = Vec::with_capacity(self.line_commit.len());
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', self.text.as_bytes()) {
+            lines.push(&self.text[start..end]);
+            start = end + 1;
+        }
+        lines.push(&self.text[start..]);
+        lines
     }
 
     fn approx_bytes(&self) -> usize {

@@ -60,9 +60,19 @@ pub fn split_lines(text: &str) -> Vec<&str> {
         return Vec::new();
     }
     let body = text.strip_suffix('\n').unwrap_or(text);
-    body.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect()
+    // memchr over the bytes: `str::split` was a third of an edit's cost.
+    let mut lines = Vec::with_capacity(body.len() / 32 + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body.as_bytes()) {
+        lines.push(without_cr(&body[start..end]));
+        start = end + 1;
+    }
+    lines.push(without_cr(&body[start..]));
+    lines
+}
+
+fn without_cr(line: &str) -> &str {
+    line.strip_suffix('\r').unwrap_or(line)
 }
 
 /// Byte offset of an LSP position (UTF-16 columns), clamped to the text.
