@@ -105,8 +105,13 @@ def _tokens(data: bytes) -> Iterator[bytes]:
 
 def parse_log(data: bytes) -> list[CommitRecord]:
     """Parse ``git log --parents --raw --numstat -z --format=LOG_FORMAT`` output."""
+    return list(iter_log(data))
+
+
+def iter_log(data: bytes) -> Iterator[CommitRecord]:
+    """The commits of DATA (as ``parse_log``) one at a time, each once it is
+    complete: a walk over them never holds a large history's records at once."""
     fields = _tokens(data)
-    commits: list[CommitRecord] = []
     cur: CommitRecord | None = None
     # Paths and identities repeat across thousands of commits: one str each.
     seen: dict[bytes, str] = {}
@@ -148,6 +153,8 @@ def parse_log(data: bytes) -> list[CommitRecord]:
         if _HEADER_RE.match(head):
             shas = head.decode("ascii").split(" ")
             name, email, at, ct, subject = [next(fields, b"") for _ in range(5)]
+            if cur is not None:
+                yield cur
             cur = CommitRecord(
                 sha=shas[0],
                 parents=shas[1:],
@@ -157,10 +164,10 @@ def parse_log(data: bytes) -> list[CommitRecord]:
                 commit_time=int(ct or 0),
                 subject=_decode(subject),
             )
-            commits.append(cur)
             continue
         log.warning("unexpected token in git log output: %r", tok[:80])
-    return commits
+    if cur is not None:
+        yield cur
 
 
 def parse_diff_tree(data: bytes) -> list[tuple[str, list[Change]]]:
@@ -289,6 +296,11 @@ def merge_changes(git: Git, rev: str) -> dict[str, list[list[Change]]]:
 
 def read_log(git: Git, *revs: str) -> list[CommitRecord]:
     """The commits of ``git log REVS`` (topological order) with raw changes and numstat."""
+    return list(stream_log(git, *revs))
+
+
+def stream_log(git: Git, *revs: str) -> Iterator[CommitRecord]:
+    """``read_log``, one commit at a time."""
     data = git.run(
         "log",
         "--topo-order",
@@ -302,7 +314,7 @@ def read_log(git: Git, *revs: str) -> list[CommitRecord]:
         *revs,
         "--",
     )
-    return parse_log(data)
+    return iter_log(data)
 
 
 def run_history(
@@ -325,7 +337,7 @@ def run_history(
 
     mt = threading.Thread(target=_merges, name="gigui-merges", daemon=True)
     mt.start()
-    records = read_log(git, rev_sha)
+    records = stream_log(git, rev_sha)
     mt.join()
     if merge_error:
         raise merge_error[0]
@@ -333,7 +345,7 @@ def run_history(
 
 
 def walk(
-    records: list[CommitRecord],
+    records: Iterable[CommitRecord],
     merges: dict[str, list[list[Change]]],
     rev_sha: str,
     rev_time: int,
