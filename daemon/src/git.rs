@@ -81,8 +81,8 @@ pub enum BlameError {
     Failed(String),
 }
 
-/// Raw `git blame --porcelain REV -- PATH` (plain blame, as the engine's
-/// `blame_porcelain`), for the daemon's porcelain parser.
+/// Raw `git blame --porcelain REV -- PATH` (plain blame: no `-w`, `-M` or
+/// `-C`, as an analysis with default settings), for the porcelain parser.
 pub async fn blame_porcelain(root: &Path, rev: &str, path: &str) -> Result<Vec<u8>, BlameError> {
     if rev.starts_with('-') {
         return Err(BlameError::Failed(format!("not a revision: {rev}")));

@@ -1,7 +1,7 @@
 //! Cheap, process-free facts about git repositories: where a path's
 //! repository is and which commit its HEAD names. Read straight from the
-//! `.git` files so they can be checked on every request; everything that
-//! needs git's logic runs in the engine.
+//! `.git` files so they can be checked on every request; what needs git
+//! itself runs through `crate::git` (first blames) or the engine.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
-//! Parses `git blame --porcelain` output into committed blame. The engine
-//! runs git (with its safety settings); parsing here keeps a first blame
-//! close to what `git blame` itself costs.
+//! Parses `git blame --porcelain` output (run by `crate::git`) into
+//! committed blame, in Rust, so a first blame costs about what `git blame`
+//! itself costs.
 
 use std::collections::HashMap;
 
