@@ -39,7 +39,42 @@ pub struct DocumentBlame {
     runs: OnceLock<Arc<Vec<u32>>>,
 }
 
+/// The buffer (or file on disk) a view is built from.
+struct Buffer {
+    version: Option<i32>,
+    text: String,
+    language_id: Option<String>,
+    supplied_blocks: Option<Vec<Block>>,
+}
+
 impl DocumentBlame {
+    fn new(
+        uri: &Url,
+        buffer: Buffer,
+        repository: Option<PathBuf>,
+        path: String,
+        revision: Option<String>,
+        lines: Vec<u32>,
+        commits: Vec<CommitInfo>,
+    ) -> DocumentBlame {
+        DocumentBlame {
+            uri: uri.clone(),
+            version: buffer.version,
+            repository,
+            path,
+            revision,
+            lines,
+            commits,
+            text: buffer.text,
+            language_id: buffer.language_id,
+            supplied_blocks: buffer.supplied_blocks,
+            blocks: OnceLock::new(),
+            line_ends: OnceLock::new(),
+            json: OnceLock::new(),
+            runs: OnceLock::new(),
+        }
+    }
+
     pub fn commit_at(&self, line: u32) -> Option<&CommitInfo> {
         self.lines
             .get(line as usize)
@@ -157,39 +192,25 @@ impl Session {
                 return Ok(view.clone());
             }
         }
-        let (version, text, supplied_blocks, language_id) = match self.documents.get(uri) {
-            Some(doc) => (
-                Some(doc.version),
-                doc.text.clone(),
-                doc.blocks.clone(),
-                Some(doc.language_id.clone()),
-            ),
-            None => (
-                None,
-                std::fs::read_to_string(&path).unwrap_or_default(),
-                None,
-                None,
-            ),
+        let buffer = match self.documents.get(uri) {
+            Some(doc) => Buffer {
+                version: Some(doc.version),
+                text: doc.text.clone(),
+                language_id: Some(doc.language_id.clone()),
+                supplied_blocks: doc.blocks.clone(),
+            },
+            None => Buffer {
+                version: None,
+                text: std::fs::read_to_string(&path).unwrap_or_default(),
+                language_id: None,
+                supplied_blocks: None,
+            },
         };
         let started = std::time::Instant::now();
-        let lines = split_lines(&text);
         let Some(repo) = repo else {
-            return Ok(Arc::new(DocumentBlame {
-                uri: uri.clone(),
-                version,
-                repository: None,
-                path: path.to_string_lossy().into_owned(),
-                revision: None,
-                lines: vec![],
-                commits: vec![],
-                text,
-                language_id,
-                supplied_blocks,
-                blocks: OnceLock::new(),
-                line_ends: OnceLock::new(),
-                json: OnceLock::new(),
-                runs: OnceLock::new(),
-            }));
+            let path = path.to_string_lossy().into_owned();
+            let view = DocumentBlame::new(uri, buffer, None, path, None, vec![], vec![]);
+            return Ok(Arc::new(view));
         };
         let relative = relative_path(&repo.root, &path);
         if let Some(head) = &head {
@@ -199,7 +220,7 @@ impl Session {
             Some(head) => self.committed_blame(&repo.root, head, &relative).await?,
             None => Arc::new(CommittedBlame::untracked()),
         };
-        let mapping = map_lines(&committed.lines(), &lines);
+        let mapping = map_lines(&committed.lines(), &split_lines(&buffer.text));
         // The not-committed entry is always last, used or not: the commit
         // table then stays the same for every version of the document at one
         // revision, and a delta answer never has to resend it.
@@ -213,22 +234,16 @@ impl Session {
                 None => not_committed,
             })
             .collect();
-        let view = Arc::new(DocumentBlame {
-            uri: uri.clone(),
-            version,
-            repository: Some(repo.root.clone()),
-            path: relative,
-            revision: head,
-            lines: per_line,
+        let version = buffer.version;
+        let view = Arc::new(DocumentBlame::new(
+            uri,
+            buffer,
+            Some(repo.root.clone()),
+            relative,
+            head,
+            per_line,
             commits,
-            text,
-            language_id,
-            supplied_blocks,
-            blocks: OnceLock::new(),
-            line_ends: OnceLock::new(),
-            json: OnceLock::new(),
-            runs: OnceLock::new(),
-        });
+        ));
         if version.is_some() {
             self.views.insert(uri.clone(), view.clone());
         }
@@ -319,11 +334,11 @@ impl Session {
         );
         let blame = match output {
             Ok(output) => {
-                tracing::debug!(elapsed = ?started.elapsed(), "git blame ran");
+                let ran = started.elapsed();
                 let blame = Arc::new(porcelain::parse(&output).map_err(|e| {
                     EngineError::git(format!("cannot read git blame of {path}: {e}"))
                 })?);
-                tracing::debug!(elapsed = ?started.elapsed(), bytes = output.len(), "git blame");
+                tracing::debug!(?ran, parsed = ?started.elapsed(), bytes = output.len(), "git blame");
                 let (disk, stored) = (self.disk_cache.clone(), blame.clone());
                 let (rev, rel) = (revision.to_owned(), path.to_owned());
                 let mut writes = self.disk_writes.lock().unwrap_or_else(|e| e.into_inner());
