@@ -85,9 +85,6 @@ def _parse_raw_meta(tok: bytes) -> str:
     return tok.rsplit(b" ", 1)[-1][:1].decode("ascii")
 
 
-_decode = _dec
-
-
 def _tokens(data: bytes) -> Iterator[bytes]:
     """The NUL-separated fields of DATA, one at a time: a list of them all
     (millions for a large history) would be the biggest object of an analysis."""
@@ -116,10 +113,10 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
     # Paths and identities repeat across thousands of commits: one str each.
     seen: dict[bytes, str] = {}
 
-    def _dec(b: bytes) -> str:
+    def shared(b: bytes) -> str:
         s = seen.get(b)
         if s is None:
-            s = seen[b] = _decode(b)
+            s = seen[b] = _dec(b)
         return s
 
     for raw in fields:
@@ -129,10 +126,10 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
         if tok[0] == 58:  # ':' raw entry
             status = _parse_raw_meta(tok)
             if status in ("R", "C"):
-                old, new = _dec(next(fields, b"")), _dec(next(fields, b""))
+                old, new = shared(next(fields, b"")), shared(next(fields, b""))
                 ch = Change(status, new, old)
             else:
-                ch = Change(status, _dec(next(fields, b"")))
+                ch = Change(status, shared(next(fields, b"")))
             if cur is not None:
                 cur.changes.append(ch)
             continue
@@ -142,10 +139,10 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
             dels = -1 if m.group(2) == b"-" else int(m.group(2))
             rest = tok[m.end() :]
             if rest:
-                path = _dec(rest)
+                path = shared(rest)
             else:  # rename: "ins\tdel\t\0old\0new\0"
                 next(fields, b"")
-                path = _dec(next(fields, b""))
+                path = shared(next(fields, b""))
             if cur is not None:
                 cur.rows.append((ins, dels, path))
             continue
@@ -158,11 +155,11 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
             cur = CommitRecord(
                 sha=shas[0],
                 parents=shas[1:],
-                name=_dec(name),
-                email=_dec(email),
+                name=shared(name),
+                email=shared(email),
                 author_time=int(at or 0),
                 commit_time=int(ct or 0),
-                subject=_decode(subject),
+                subject=_dec(subject),
             )
             continue
         log.warning("unexpected token in git log output: %r", tok[:80])
