@@ -353,6 +353,18 @@ local function rows_by_author(lines, names)
   return found
 end
 
+--- One row per author in `counts`, each showing that author's line count.
+local function expect_author_rows(lines, counts, what)
+  local rows = rows_by_author(lines, counts)
+  eq(vim.tbl_count(counts), vim.tbl_count(rows), what or 'author rows')
+  for name, n in pairs(counts) do
+    assert(
+      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(n)),
+      rows[name] .. ' lacks ' .. n
+    )
+  end
+end
+
 test('running a block lens shows the authors of the block', function()
   local lens
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
@@ -371,14 +383,7 @@ test('running a block lens shows the authors of the block', function()
   vim.lsp.codelens.run()
   local f = float_lines('gitinspector-authors')
   contains(f.lines[1], string.format('(%d lines)', block.endLine - block.startLine + 1), 'title')
-  local rows = rows_by_author(f.lines, expected)
-  eq(vim.tbl_count(expected), vim.tbl_count(rows), 'author rows of the block')
-  for name, lines in pairs(expected) do
-    assert(
-      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(lines)),
-      rows[name] .. ' lacks ' .. lines
-    )
-  end
+  expect_author_rows(f.lines, expected, 'author rows of the block')
   close_float(f)
   vim.cmd.buffer(buf)
 end)
@@ -435,14 +440,7 @@ test(':GitInspector authors lists the repository authors and line counts; r reve
   vim.cmd('GitInspector authors')
   local f = float_lines('gitinspector-authors')
   contains(f.lines[1], 'Authors of', 'title')
-  local rows = rows_by_author(f.lines, repo_counts)
-  eq(vim.tbl_count(repo_counts), vim.tbl_count(rows), 'author rows')
-  for name, lines in pairs(repo_counts) do
-    assert(
-      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(lines)),
-      rows[name] .. ' lacks ' .. lines
-    )
-  end
+  expect_author_rows(f.lines, repo_counts)
   -- Sorted by lines, most first; `r` reverses.
   local order = vim.tbl_keys(repo_counts)
   table.sort(order, function(a, b)
@@ -471,14 +469,7 @@ test(':GitInspector authors file lists the file authors and line counts', functi
   vim.cmd('GitInspector authors file')
   local f = float_lines('gitinspector-authors')
   contains(f.lines[1], 'a.py', 'title')
-  local rows = rows_by_author(f.lines, file_counts)
-  eq(vim.tbl_count(file_counts), vim.tbl_count(rows), 'author rows')
-  for name, lines in pairs(file_counts) do
-    assert(
-      vim.tbl_contains(vim.split(rows[name], '%s+'), tostring(lines)),
-      rows[name] .. ' lacks ' .. lines
-    )
-  end
+  expect_author_rows(f.lines, file_counts)
   close_float(f)
   vim.cmd.buffer(buf)
 end)

@@ -209,9 +209,9 @@ function M.show_file(result)
   return M.show('file', title, M.file_rows(result))
 end
 
---- Runs a lens command (gitinspector.fileAuthors with [uri, block?]) and shows its authors.
-function M.run_lens(command, ctx)
-  client.execute(ctx.bufnr, command.command, command.arguments, function(err, result)
+--- Runs gitinspector.fileAuthors with `arguments` ([uri, block?]) and shows its authors.
+local function file_authors(bufnr, arguments)
+  client.execute(bufnr, 'gitinspector.fileAuthors', arguments, function(err, result)
     if err or not result then
       util.notify('file authors: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
       return
@@ -220,18 +220,17 @@ function M.run_lens(command, ctx)
   end)
 end
 
+--- Runs a lens command (gitinspector.fileAuthors with [uri, block?]) and shows its authors.
+function M.run_lens(command, ctx)
+  file_authors(ctx.bufnr, command.arguments)
+end
+
 --- `:GitInspector authors` (scope 'repository') or `:GitInspector authors file`.
 function M.open(scope, bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local uri = client.uri(bufnr)
   if scope == 'file' then
-    client.execute(bufnr, 'gitinspector.fileAuthors', { uri }, function(err, result)
-      if err or not result then
-        util.notify('file authors: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
-        return
-      end
-      M.show_file(result)
-    end)
+    file_authors(bufnr, { uri })
   else
     util.notify('analyzing the repository…')
     client.execute(bufnr, 'gitinspector.repositoryAuthors', { uri }, function(err, result)
