@@ -26,7 +26,8 @@ def apply_answer(held: dict[str, Any] | None, answer: dict[str, Any]) -> dict[st
         return answer
     assert held is not None, "a delta needs the answer it was made against"
     runs = list(held["runs"])
-    for edit in answer["edits"]:
+    # Every edit's `start` is an index into the held runs: apply from the end.
+    for edit in sorted(answer["edits"], key=lambda e: e["start"], reverse=True):
         runs[edit["start"] : edit["start"] + edit["deleteCount"]] = edit["data"]
     return {
         **held,
