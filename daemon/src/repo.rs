@@ -68,7 +68,7 @@ impl Repository {
     /// Reading config runs nothing a repository could configure, and needs
     /// no engine: a restarted daemon answers its first blame at once.
     pub fn configured_user(&self) -> (Option<String>, Option<String>) {
-        let output = crate::git::command(&self.root, "config")
+        let output = crate::git::user_config_command(&self.root)
             .args(["--get-regexp", r"^user\.(name|email)$"])
             .output();
         let (mut name, mut email) = (None, None);

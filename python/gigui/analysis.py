@@ -17,10 +17,11 @@ from . import commit_graph, incremental
 from .blame import FileBlame, commit_record, run_blame
 from .comments import comment_lines
 from .errors import AnalysisCancelled, FileNotTrackedError, RepositoryError
-from .git import CallCounter, Git, require_toplevel
+from .git import CallCounter, Git, RepoRoot, first_message, require_root
 from .history import HistoryResult, LogFilters, date_limits
 from .incremental import HistoryOutcome
 from .persons import is_excluded, merge_identities
+from .text import display_path, path_from_git
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -51,20 +52,48 @@ class RepoContext:
     #: line count of every analyzed file at REV (from numstat against the empty tree)
     line_counts: dict[str, int] = field(default_factory=dict)
     ignore_revs: list[str] = field(default_factory=list)
+    git_dir: str = ""
+    bare: bool = False
+    #: a shallow clone: the commits where its history is cut (empty when it is complete)
+    shallow_boundary: list[str] = field(default_factory=list)
 
 
 def resolve_revision(git: Git, root: str, rev: str) -> tuple[str, int]:
-    """(full sha, committer time) of REV; RepositoryError for empty repos / unknown revisions."""
+    """(full sha, committer time) of REV; RepositoryError in git's own words otherwise, with
+    what is special about the repository (no commits yet, an unborn branch)."""
     if rev.startswith("-"):
         raise RepositoryError(f"invalid revision {rev!r} in {root}")
-    rc, out, _err = git.run_rc("show", "-s", "--format=%H %ct", f"{rev}^{{commit}}", "--")
+    rc, out, err = git.run_rc("show", "-s", "--format=%H %ct", f"{rev}^{{commit}}", "--")
     if rc == 0:
         sha, ct = out.decode("ascii").split()
         return sha, int(ct)
-    rc2, _o, _e = git.run_rc("rev-parse", "--verify", "-q", "HEAD")
-    if rc2 != 0:
-        raise RepositoryError(f"repository has no commits (empty repository): {root}")
-    raise RepositoryError(f"unknown revision {rev!r} in repository {root}")
+    rc_head, _o, _e = git.run_rc("rev-parse", "--verify", "-q", "HEAD")
+    if rc_head != 0:
+        _rc, refs, _e = git.run_rc("for-each-ref", "--count=1", "--format=%(refname)")
+        if not refs.strip():
+            raise RepositoryError(f"repository has no commits yet: {root}")
+        _rc, head_ref, _e = git.run_rc("symbolic-ref", "-q", "HEAD")
+        branch = path_from_git(head_ref.strip()).removeprefix("refs/heads/")
+        if rev == "HEAD":
+            raise RepositoryError(
+                f"HEAD of {root} is the unborn branch {display_path(branch)!r} (no commits "
+                "yet): choose a revision that has commits (setting rev, CLI --rev)"
+            )
+    raise RepositoryError(f"unknown revision {rev!r} in {root}: {first_message(err)}")
+
+
+def shallow_boundary(git: Git) -> list[str]:
+    """The commits a shallow clone's history stops at; empty for a complete repository."""
+    out = git.run("rev-parse", "--is-shallow-repository", "--git-path", "shallow")
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    if not lines or lines[0] != "true" or len(lines) < 2:
+        return []
+    shallow_file = os.path.join(git.cwd, lines[1])
+    try:
+        with open(shallow_file, "rb") as fh:
+            return [ln.decode("ascii", "replace") for ln in fh.read().split() if ln]
+    except OSError:
+        return []
 
 
 def empty_tree(git: Git) -> str:
@@ -80,7 +109,7 @@ def list_text_files(git: Git, sha: str) -> dict[str, int]:
             continue
         meta, _, path = rec.partition(b"\t")
         if meta[:6] in _REGULAR_MODES:
-            regular.add(path.decode("utf-8", "surrogateescape"))
+            regular.add(path_from_git(path))
     data = git.run(
         "diff", "--numstat", "-z", "--no-renames", "--no-color", empty_tree(git), sha, "--"
     )
@@ -91,7 +120,7 @@ def list_text_files(git: Git, sha: str) -> dict[str, int]:
         parts = rec.lstrip(b"\n").split(b"\t", 2)
         if len(parts) != 3 or parts[0] == b"-":
             continue  # binary
-        path = parts[2].decode("utf-8", "surrogateescape")
+        path = path_from_git(parts[2])
         if path in regular:
             counts[path] = int(parts[0])
     return counts
@@ -144,18 +173,26 @@ def resolve_ignore_revs(git: Git, prefixes: list[str]) -> list[str]:
     return shas
 
 
+def repository_name(root: RepoRoot) -> str:
+    base = posixpath.basename(root.path.rstrip("/")) or root.path
+    if root.bare and base.endswith(".git") and len(base) > 4:
+        base = base[:-4]
+    return display_path(base)
+
+
 def prepare_repo(
     path: str, settings: Settings, cancel: threading.Event, counter: CallCounter
 ) -> RepoContext:
-    root = require_toplevel(path, counter)
-    alternate = commit_graph.refresh(root)
-    git = Git(root, cancel=cancel, counter=counter, alternate=alternate)
+    found = require_root(path, counter)
+    root = found.path
+    alternate = commit_graph.refresh(root, bare=found.bare)
+    git = Git(root, cancel=cancel, counter=counter, alternate=alternate, bare=found.bare)
     sha, rev_time = resolve_revision(git, root, settings.rev)
     counts = list_text_files(git, sha)
     files = select_files(counts, settings)
     return RepoContext(
         root=root,
-        name=posixpath.basename(root.rstrip("/")) or root,
+        name=repository_name(found),
         sha=sha,
         rev=settings.rev,
         rev_time=rev_time,
@@ -163,6 +200,9 @@ def prepare_repo(
         files=files,
         line_counts={f: counts[f] for f in files},
         ignore_revs=resolve_ignore_revs(git, settings.ex_revisions),
+        git_dir=found.git_dir,
+        bare=found.bare,
+        shallow_boundary=shallow_boundary(git),
     )
 
 
@@ -379,7 +419,7 @@ def aggregate(
             top = by_key[best[0]].name
         files_out.append(
             {
-                "path": path,
+                "path": display_path(path),
                 "lines": fa["lines"],
                 "commits": len(fa["commits"]),
                 "insertions": fa["insertions"],
@@ -398,7 +438,7 @@ def aggregate(
             {
                 "author": p.name,
                 "email": p.email,
-                "path": path,
+                "path": display_path(path),
                 "lines": lines,
                 "commits": len(commits),
                 "insertions": ins,
@@ -410,9 +450,13 @@ def aggregate(
 
     return {
         "name": ctx.name,
-        "path": ctx.root,
+        "path": display_path(ctx.root),
         "revision": ctx.sha,
         "revision_time": ctx.rev_time,
+        "bare": ctx.bare,
+        "shallow": bool(ctx.shallow_boundary),
+        "history_cut_at": ctx.shallow_boundary,
+        "warnings": repository_warnings(ctx),
         "authors": authors,
         "files": files_out,
         "authors_files": authors_files,
@@ -426,6 +470,20 @@ def aggregate(
         },
         "settings": settings.model_dump(mode="json"),
     }
+
+
+def repository_warnings(ctx: RepoContext) -> list[str]:
+    """What a reader of the numbers must know about the repository."""
+    warnings = []
+    if ctx.shallow_boundary:
+        n = len(ctx.shallow_boundary)
+        warnings.append(
+            f"shallow clone: history is cut at {n} commit{'s' if n != 1 else ''} "
+            f"({', '.join(s[:10] for s in ctx.shallow_boundary[:3])}"
+            f"{', ...' if n > 3 else ''}); commits, insertions and deletions count only the "
+            "history present, and each cut commit counts every line it holds as inserted"
+        )
+    return warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,8 +512,9 @@ def execute_analysis(
     counter = CallCounter()
     event = threading.Event()
     driver = _Driver(0, progress, cancel, event)
+    limits = date_limits(settings.since, settings.until)
     contexts = _unique_roots(settings, event, counter, driver)
-    plans = [_plan(ctx, settings) for ctx in contexts]
+    plans = [_plan(ctx, settings, limits) for ctx in contexts]
     driver.total = sum(len(p.to_blame) + 1 for p in plans)
     workers = _workers(settings)
     results = []
@@ -542,16 +601,16 @@ class _Plan:
     to_blame: list[str] = field(default_factory=list)
 
 
-def _plan(ctx: RepoContext, settings: Settings) -> _Plan:
+def _plan(ctx: RepoContext, settings: Settings, limits: tuple[int | None, int | None]) -> _Plan:
     """What an analysis of CTX can take from earlier analyses, and what it must compute."""
-    lo, hi = date_limits(ctx.git, settings.since, settings.until)
+    lo, hi = limits
     filters = LogFilters(
         min_time=lo,
         max_time=hi,
         ex_revisions=tuple(settings.ex_revisions),
         ex_messages=tuple(settings.ex_messages),
     )
-    env = incremental.env_fingerprint(ctx.root)
+    env = incremental.env_fingerprint(ctx.root, ctx.git_dir)
     plan = _Plan(
         ctx=ctx,
         filters=filters,
@@ -580,7 +639,7 @@ def relative_path(root: str, path: str) -> str:
 
 
 def blame_to_dict(fb: FileBlame) -> dict[str, Any]:
-    return {"path": fb.path, "lines": fb.lines, "hunks": fb.hunks()}
+    return {"path": display_path(fb.path), "lines": fb.lines, "hunks": fb.hunks()}
 
 
 def get_blame_data(
@@ -606,6 +665,9 @@ def get_blame_data(
                     if not (real == root or real.startswith(root + os.sep)):
                         continue
                 wanted.append(relative_path(ctx.root, f))
+        # Names shown for files that are not valid UTF-8 name those files here too.
+        shown = {display_path(f): f for f in ctx.files}
+        wanted = [shown.get(f, f) for f in wanted]
         plans.append((ctx, wanted))
     driver.total = sum(len(w) for _, w in plans)
     out = []
@@ -637,7 +699,7 @@ def get_blame_data(
             out.append(
                 {
                     "name": ctx.name,
-                    "path": ctx.root,
+                    "path": display_path(ctx.root),
                     "revision": ctx.sha,
                     "files": files_out,
                     "commits": sorted(commits.values(), key=lambda c: str(c["sha"])),

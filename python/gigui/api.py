@@ -19,8 +19,9 @@ from . import incremental as _incremental
 from . import settings as _settings
 from .blame import commit_record, run_blame
 from .errors import FileNotTrackedError, GiguiError, InvalidSettingsError, RepositoryError
-from .git import Git, git_version, make_error, toplevel
+from .git import Git, first_message, git_version, make_error, toplevel
 from .history import _NUMSTAT_RE
+from .text import display_path
 
 log = logging.getLogger("gigui.api")
 
@@ -168,8 +169,7 @@ def blame_file(
         if "not a git repository" in text or "must be run in a work tree" in text:
             raise RepositoryError(f"not a git repository: {repo}")
         if toplevel(start) is not None:
-            first = text.strip().splitlines()[0] if text.strip() else ""
-            raise RepositoryError(f"unknown revision {rev!r} in {repo}: {first}")
+            raise RepositoryError(f"unknown revision {rev!r} in {repo}: {first_message(err)}")
         raise make_error(args, rc, err)
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     root, sha = lines[0], lines[-1]
@@ -194,9 +194,9 @@ def _blame_at(
         want_content=with_text,
     )
     result = {
-        "repository": root,
+        "repository": display_path(root),
         "revision": sha,
-        "path": rel,
+        "path": display_path(rel),
         "lines": fb.lines,
         "hunks": fb.hunks(),
         "commits": [commit_record(info) for info in fb.commits.values()],

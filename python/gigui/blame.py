@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .errors import FileNotTrackedError
 from .git import Git, make_error
+from .text import readable
 
 #: Porcelain headers kept per commit, and the keys they get in commit dicts.
 _KEEP = {
@@ -50,7 +51,7 @@ def blame_args(
     whitespace: bool = True,
     ignore_revs: list[str] | tuple[str, ...] = (),
 ) -> list[str]:
-    args = ["blame", "--porcelain", "--ignore-revs-file", ""]
+    args = ["blame", "--porcelain"]
     args += copy_move_args(copy_move)
     if not whitespace:
         args.append("-w")
@@ -58,10 +59,6 @@ def blame_args(
         args += ["--ignore-rev", r]
     args += [rev, "--", path]
     return args
-
-
-def _decode(b: bytes) -> str:
-    return b.decode("utf-8", "replace")
 
 
 def parse_porcelain(data: bytes, path: str = "", want_content: bool = False) -> FileBlame:
@@ -116,10 +113,10 @@ def parse_porcelain(data: bytes, path: str = "", want_content: bool = False) -> 
             if name in _INT_KEYS:
                 cur_info[name] = int(val)
             elif name in ("email", "committer_email"):
-                s = _decode(val)
+                s = readable(val)
                 cur_info[name] = s[1:-1] if s.startswith("<") and s.endswith(">") else s
             else:
-                cur_info[name] = _decode(val)
+                cur_info[name] = readable(val)
     line_shas = [s or "" for s in shas]
     return FileBlame(path=path, line_shas=line_shas, commits=commits, contents=contents)
 

@@ -54,19 +54,19 @@ def _has_own_graph(git: Git) -> bool:
     return any(os.path.exists(os.path.join(git.cwd, p)) for p in paths)
 
 
-def refresh(root: str) -> str | None:
+def refresh(root: str, *, bare: bool = False) -> str | None:
     """Brings ROOT's graph up to date with its refs (a new layer holds only
     the commits added since the last refresh) and returns the object
     directory to give git as an alternate; None when the repository has its
     own graph or the graph cannot be written (git then works without it)."""
-    git = Git(root)
+    git = Git(root, bare=bare)
     try:
         if _has_own_graph(git):
             return None
         objects = location(root)
         (objects / "info").mkdir(parents=True, exist_ok=True)
         (objects / "pack").mkdir(exist_ok=True)
-        writer = Git(root, alternate=str(objects))
+        writer = Git(root, alternate=str(objects), bare=bare)
         writer.run(
             "-c",
             "commitGraph.changedPathsVersion=2",

@@ -1,19 +1,32 @@
-"""Safe git runner.
+"""The engine's git runner.
 
-Repositories are untrusted input: git is always run as an argument list (never through a
-shell), with configuration overrides that stop a repository's own configuration from making
-git execute programs (fsmonitor, hooks, external diff, textconv, pagers), with stdin closed and
-stdout/stderr captured (a child process never inherits our stdout).
+Repositories and user configuration are untrusted input. Every git command the engine runs is
+built here, under the policy in ``git_policy.json`` (the daemon compiles in the same file): an
+argument list, never a shell; the user's global and system configuration are not read (the
+protected settings in ``carry_over``, such as ``safe.directory``, are taken from them); every
+setting that could run a program or change the numbers is pinned with ``-c``, which overrides
+the repository's own configuration; only the ``GIT_*`` variables in ``env_keep`` reach git.
+
+A command's stdin is fed and its stdout and stderr are drained by one selector loop, so no
+amount of input or output can block it, and the loop checks the cancel flag and the deadline
+between events: a cancelled or timed-out command is killed and reaped before the call returns.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
+import selectors
 import subprocess
 import threading
-from collections.abc import Sequence
-from functools import lru_cache
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
 
 from .errors import AnalysisCancelled, GitError, RepositoryError
 
@@ -21,69 +34,117 @@ log = logging.getLogger("gigui.git")
 
 GIT = "git"
 
-#: ``-c`` overrides put before every subcommand.
-SAFE_CONFIG: tuple[str, ...] = (
-    "-c", "core.fsmonitor=false",
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "diff.external=",
-    "-c", "core.pager=cat",
-    "-c", "log.showSignature=false",
-    "-c", "log.follow=false",
-    "-c", "color.ui=false",
-    "-c", "core.untrackedCache=false",
-    "-c", "i18n.logOutputEncoding=UTF-8",
-)  # fmt: skip
+#: How often a running command looks at its cancel flag, in seconds.
+_POLL_SECONDS = 0.1
+#: Largest read from git's stdout at once.
+_READ_CHUNK = 1 << 20
 
-#: Subcommands that get ``--no-ext-diff --no-textconv``.
-DIFF_FAMILY = frozenset({"log", "diff", "show", "diff-tree", "blame"})
 
-#: Environment variables that must not leak from our caller into git.
-_DROP_ENV = frozenset(
-    {
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_COMMON_DIR",
-        "GIT_NAMESPACE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_EXTERNAL_DIFF",
-        "GIT_CONFIG_PARAMETERS",
-        "GIT_CONFIG_COUNT",
-        "GIT_PREFIX",
-        "GIT_EDITOR",
-        "GIT_SSH",
-        "GIT_SSH_COMMAND",
-        "GIT_ASKPASS",
-        "GIT_TRACE",
-    }
-)
+@cache
+def policy() -> dict[str, Any]:
+    """The git policy (``git_policy.json``), shared with the daemon."""
+    text = resources.files(__package__).joinpath("git_policy.json").read_text("utf-8")
+    return json.loads(text)
 
-_POLL_SECONDS = 0.2
+
+def _config_args(entries: Iterable[dict[str, str]]) -> list[str]:
+    args: list[str] = []
+    for entry in entries:
+        args += ["-c", f"{entry['key']}={entry['value']}"]
+    return args
+
+
+@cache
+def _pinned_config() -> tuple[str, ...]:
+    return tuple(_config_args(policy()["config"]))
+
+
+@cache
+def _bare_config() -> tuple[str, ...]:
+    return tuple(_config_args(policy()["bare_config"]))
+
+
+def _base_env() -> dict[str, str]:
+    """The caller's environment without the GIT_* variables the policy does not keep."""
+    keep = set(policy()["env_keep"])
+    return {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in keep}
 
 
 def git_env(alternate: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
+    env = _base_env()
+    env.update(policy()["env"])
     if alternate is not None:
         # Our own object directory (a commit-graph, see commit_graph.py).
         env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternate
-    env.update(
-        GIT_TERMINAL_PROMPT="0",
-        GIT_OPTIONAL_LOCKS="0",
-        GIT_PAGER="cat",
-        PAGER="cat",
-        LC_ALL="C",
-    )
     return env
 
 
-def build_command(args: Sequence[str]) -> list[str]:
-    """The full argv for ``git ARGS`` with the safety options inserted."""
+def _user_config_env() -> dict[str, str]:
+    """For reading the user's own settings: their configuration files, nothing else of git's."""
+    env = _base_env()
+    for key in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0")
+    return env
+
+
+def _config_files_stamp() -> tuple[Any, ...]:
+    """Changes when the user's or the system's git configuration may have changed."""
+    home = os.environ.get("HOME", "")
+    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    paths = [
+        os.environ.get("GIT_CONFIG_GLOBAL", ""),
+        os.environ.get("GIT_CONFIG_SYSTEM", "/etc/gitconfig"),
+        os.path.join(home, ".gitconfig"),
+        os.path.join(xdg, "git", "config"),
+    ]
+    stamp: list[Any] = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            stamp.append((p, st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append((p, None))
+    return tuple(stamp)
+
+
+@cache
+def _carried_over(_stamp: tuple[Any, ...]) -> tuple[str, ...]:
+    wanted = {k.lower() for k in policy()["carry_over"]}
+    cmd = [GIT, "config", "--includes", "--show-scope", "--get-regexp", r"^safe\."]
+    try:
+        proc = subprocess.run(
+            cmd, cwd="/", env=_user_config_env(), capture_output=True, stdin=subprocess.DEVNULL
+        )
+    except OSError:
+        return ()
+    args: list[str] = []
+    for line in proc.stdout.decode("utf-8", "surrogateescape").splitlines():
+        scope, _, rest = line.partition("\t")
+        key, _, value = rest.partition(" ")
+        if scope in ("system", "global") and key in wanted:
+            args += ["-c", f"{key}={value}"]
+    return tuple(args)
+
+
+def carried_over_config() -> tuple[str, ...]:
+    """``-c`` options for the protected settings taken from the user's configuration
+    (``safe.directory``, ``safe.bareRepository``): git reads them only from there."""
+    return _carried_over(_config_files_stamp())
+
+
+def build_command(args: Sequence[str], *, bare: bool = False) -> list[str]:
+    """The full argv for ``git ARGS`` under the policy."""
     if not args:
         raise ValueError("empty git command")
-    cmd = [GIT, *SAFE_CONFIG, args[0]]
-    if args[0] in DIFF_FAMILY:
-        cmd += ["--no-ext-diff", "--no-textconv"]
+    cmd = [GIT, *_pinned_config(), *carried_over_config()]
+    if bare:
+        cmd += _bare_config()
+    cmd.append(args[0])
+    extra = policy()["subcommand_args"].get(args[0])
+    if isinstance(extra, list):
+        cmd += extra
     cmd += list(args[1:])
     return cmd
 
@@ -107,9 +168,114 @@ class CallCounter:
             self.count += 1
 
 
+Input = bytes | Iterable[bytes] | None
+
+
+def _chunks(data: Input) -> Iterator[bytes]:
+    if data is None:
+        return iter(())
+    if isinstance(data, bytes | bytearray | memoryview):
+        return iter((bytes(data),))
+    return iter(data)
+
+
+def exchange(
+    proc: subprocess.Popen[bytes],
+    data: Input,
+    cancel: threading.Event | None = None,
+    deadline: float | None = None,
+) -> tuple[bytes, bytes]:
+    """Feed DATA to PROC's stdin and read its stdout and stderr to the end, all at once.
+
+    One selector loop: stdin is written only when the pipe has room (non-blocking), and the
+    output pipes are drained as they fill, so neither side can wait on the other. Between
+    events the loop checks CANCEL and DEADLINE (a ``time.monotonic()`` value); either kills
+    the process. The process is always reaped before this returns or raises.
+    """
+    out: list[bytes] = []
+    err: list[bytes] = []
+    sinks: dict[int, list[bytes]] = {}
+    pending = memoryview(b"")
+    feed = _chunks(data)
+    try:
+        with selectors.DefaultSelector() as sel:
+            if proc.stdin is not None:
+                os.set_blocking(proc.stdin.fileno(), False)
+                sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+            for pipe, sink in ((proc.stdout, out), (proc.stderr, err)):
+                if pipe is not None:
+                    sinks[pipe.fileno()] = sink
+                    sel.register(pipe.fileno(), selectors.EVENT_READ)
+            while sel.get_map():
+                if cancel is not None and cancel.is_set():
+                    raise AnalysisCancelled("analysis cancelled")
+                wait = _POLL_SECONDS if cancel is not None else None
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError
+                    wait = left if wait is None else min(wait, left)
+                for key, _events in sel.select(wait):
+                    fd = key.fd
+                    if fd in sinks:
+                        chunk = os.read(fd, _READ_CHUNK)
+                        if chunk:
+                            sinks[fd].append(chunk)
+                        else:
+                            sel.unregister(fd)
+                        continue
+                    # stdin has room; one chunk at a time, so that cancel and deadline are
+                    # looked at between chunks however the feed produces them
+                    if not pending:
+                        chunk = next(feed, None)
+                        if chunk is None:
+                            sel.unregister(fd)
+                            _close_stdin(proc)
+                            continue
+                        pending = memoryview(chunk)
+                        if not pending:
+                            continue
+                    try:
+                        written = os.write(fd, pending)
+                    except BlockingIOError:
+                        continue
+                    except BrokenPipeError:
+                        # git stopped reading (it failed): its stderr says why.
+                        sel.unregister(fd)
+                        _close_stdin(proc)
+                        continue
+                    pending = pending[written:]
+        proc.wait()
+    except BaseException:
+        _kill(proc)
+        raise
+    return b"".join(out), b"".join(err)
+
+
+def _close_stdin(proc: subprocess.Popen[bytes]) -> None:
+    if proc.stdin is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill and reap PROC; close our ends of its pipes."""
+    with contextlib.suppress(OSError):
+        proc.kill()
+    proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
 class Git:
-    """Runs git in one directory. ``cancel`` (a threading.Event) kills running commands;
-    ``alternate`` is an extra object directory of ours (a commit-graph)."""
+    """Runs git in one repository directory under the policy.
+
+    ``cancel`` (a threading.Event) stops running commands; ``alternate`` is an extra object
+    directory of ours (a commit-graph); ``bare`` says the directory is a bare repository;
+    ``timeout`` (seconds) bounds every command.
+    """
 
     def __init__(
         self,
@@ -118,34 +284,38 @@ class Git:
         cancel: threading.Event | None = None,
         counter: CallCounter | None = None,
         alternate: str | None = None,
+        bare: bool = False,
+        timeout: float | None = None,
     ) -> None:
         self.cwd = cwd
         self.cancel = cancel
         self.counter = counter
         self.alternate = alternate
+        self.bare = bare
+        self.timeout = timeout
 
-    def run(
-        self,
-        *args: str,
-        input: bytes | None = None,
-        ok_codes: Sequence[int] = (0,),
-    ) -> bytes:
+    def run(self, *args: str, input: Input = None, ok_codes: Sequence[int] = (0,)) -> bytes:
         """Run ``git ARGS`` and return stdout; raise GitError on a failing exit code."""
         rc, out, err = self.run_rc(*args, input=input)
         if rc not in ok_codes:
             raise make_error(args, rc, err)
         return out
 
-    def run_rc(self, *args: str, input: bytes | None = None) -> tuple[int, bytes, bytes]:
-        """Run ``git ARGS``; return (returncode, stdout, stderr) without raising on failure."""
+    def run_rc(self, *args: str, input: Input = None) -> tuple[int, bytes, bytes]:
+        """Run ``git ARGS``; return (returncode, stdout, stderr) without raising on failure.
+
+        INPUT (bytes, or an iterable of bytes chunks streamed as git reads them) is fed to
+        git's stdin; without it stdin is /dev/null.
+        """
         if self.cancel is not None and self.cancel.is_set():
             raise AnalysisCancelled("analysis cancelled")
         if not os.path.isdir(self.cwd):
             raise RepositoryError(f"not a git repository: {self.cwd} (no such directory)")
-        cmd = build_command(args)
+        cmd = build_command(args, bare=self.bare)
         if self.counter is not None:
             self.counter.incr()
         log.debug("run %s (cwd=%s)", _describe(args), self.cwd)
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
         try:
             proc = subprocess.Popen(
                 cmd,
@@ -159,43 +329,38 @@ class Git:
             )
         except FileNotFoundError as exc:
             raise GitError(f"git executable not found: {exc}", command=list(args)) from exc
-        if self.cancel is None:
-            out, err = proc.communicate(input)
-        else:
-            out, err = self._communicate_cancellable(proc, input)
+        try:
+            out, err = exchange(proc, input, self.cancel, deadline)
+        except TimeoutError:
+            raise GitError(
+                f"{_describe(args)} timed out after {self.timeout:g} s", command=list(args)
+            ) from None
         return proc.returncode, out, err
 
-    def _communicate_cancellable(
-        self, proc: subprocess.Popen[bytes], input: bytes | None
-    ) -> tuple[bytes, bytes]:
-        assert self.cancel is not None
-        first = True
-        while True:
-            try:
-                out, err = proc.communicate(input if first else None, timeout=_POLL_SECONDS)
-                return out, err
-            except subprocess.TimeoutExpired:
-                first = False
-                if self.cancel.is_set():
-                    proc.kill()
-                    proc.communicate()
-                    raise AnalysisCancelled("analysis cancelled") from None
+
+def first_message(err: bytes) -> str:
+    """The line of git's stderr that says what went wrong (its ``fatal:``/``error:`` line
+    when there is one: trace or hint lines may come first), in git's own words."""
+    text = err.decode("utf-8", "replace").strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line
+    return lines[0] if lines else "(no error output)"
 
 
 def make_error(args: Sequence[str], rc: int, err: bytes) -> GitError:
-    text = err.decode("utf-8", "replace").strip()
-    first = text.splitlines()[0] if text else "(no error output)"
     return GitError(
-        f"{_describe(args)} failed (exit {rc}): {first}",
+        f"{_describe(args)} failed (exit {rc}): {first_message(err)}",
         command=list(args),
         returncode=rc,
-        stderr=text,
+        stderr=err.decode("utf-8", "replace").strip(),
     )
 
 
-@lru_cache(maxsize=1)
+@cache
 def _git_version_cached() -> str:
-    out = Git(os.getcwd() if os.path.isdir(os.getcwd()) else "/").run("--version")
+    out = Git("/").run("--version")
     text = out.decode("utf-8", "replace").strip()
     prefix = "git version "
     return text[len(prefix) :] if text.startswith(prefix) else text
@@ -204,6 +369,19 @@ def _git_version_cached() -> str:
 def git_version() -> str:
     """The installed git's version string, e.g. ``2.47.3``."""
     return _git_version_cached()
+
+
+# ---------------------------------------------------------------------------------------------
+# finding repositories
+
+
+@dataclass(frozen=True)
+class RepoRoot:
+    """Where git runs for a repository: its work tree's top, or a bare repository's directory."""
+
+    path: str
+    git_dir: str
+    bare: bool
 
 
 def _existing_dir(path: str) -> str:
@@ -219,26 +397,50 @@ def _existing_dir(path: str) -> str:
     return parent or "/"
 
 
-_NOT_REPO_MARKERS = ("not a git repository", "must be run in a work tree")
+_NOT_REPO_MARKER = "not a git repository"
+
+
+def find_root(path: str, counter: CallCounter | None = None) -> RepoRoot | None:
+    """The innermost repository containing PATH, or None when PATH is in none.
+
+    A bare repository is its own root; PATH inside a work tree's ``.git`` directory names
+    that work tree. Other git failures (for example a repository git refuses to read) raise
+    RepositoryError in git's own words.
+    """
+    cwd = _existing_dir(path)
+    args = ("rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-inside-work-tree")
+    rc, out, err = Git(cwd, counter=counter).run_rc(*args)
+    if rc != 0:
+        message = first_message(err)
+        if _NOT_REPO_MARKER in message.lower():
+            return None
+        raise RepositoryError(f"cannot read the repository at {path}: {message}")
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 3:
+        raise RepositoryError(f"cannot read the repository at {path}: unexpected git output")
+    git_dir, bare, in_work_tree = lines[0], lines[1] == "true", lines[2] == "true"
+    if bare:
+        return RepoRoot(git_dir, git_dir, True)
+    if in_work_tree:
+        rc, out, err = Git(cwd, counter=counter).run_rc("rev-parse", "--show-toplevel")
+        if rc == 0:
+            return RepoRoot(out.decode("utf-8", "surrogateescape").rstrip("\n"), git_dir, False)
+        raise RepositoryError(f"cannot read the repository at {path}: {first_message(err)}")
+    if os.path.basename(git_dir) == ".git":  # inside a work tree's .git directory
+        return RepoRoot(os.path.dirname(git_dir), git_dir, False)
+    raise RepositoryError(f"{path} is inside a git directory with no work tree ({git_dir})")
 
 
 def toplevel(path: str, counter: CallCounter | None = None) -> str | None:
-    """The work-tree root containing PATH (innermost repository), or None outside a work tree."""
-    cwd = _existing_dir(path)
-    rc, out, err = Git(cwd, counter=counter).run_rc("rev-parse", "--show-toplevel")
-    if rc != 0:
-        text = err.decode("utf-8", "replace").lower()
-        if any(m in text for m in _NOT_REPO_MARKERS):
-            return None
-        raise make_error(["rev-parse", "--show-toplevel"], rc, err)
-    root = out.decode("utf-8", "surrogateescape").rstrip("\n")
-    return root or None
+    """The root containing PATH (see ``find_root``), or None outside any repository."""
+    root = find_root(path, counter)
+    return root.path if root is not None else None
 
 
-def require_toplevel(path: str, counter: CallCounter | None = None) -> str:
+def require_root(path: str, counter: CallCounter | None = None) -> RepoRoot:
     if not os.path.exists(path):
         raise RepositoryError(f"not a git repository: {path} (path does not exist)")
-    root = toplevel(path, counter)
+    root = find_root(path, counter)
     if root is None:
         raise RepositoryError(f"not a git repository: {path}")
     return root

@@ -15,10 +15,13 @@ import fnmatch
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .errors import InvalidSettingsError
 from .git import Git
+from .text import path_from_git, readable
 
 log = logging.getLogger("gigui.history")
 
@@ -76,10 +79,6 @@ class HistoryResult:
     conflicts: bool = False
 
 
-def _dec(b: bytes) -> str:
-    return b.decode("utf-8", "surrogateescape")
-
-
 def _parse_raw_meta(tok: bytes) -> str:
     # ":100644 100644 abc def R100"
     return tok.rsplit(b" ", 1)[-1][:1].decode("ascii")
@@ -112,11 +111,18 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
     cur: CommitRecord | None = None
     # Paths and identities repeat across thousands of commits: one str each.
     seen: dict[bytes, str] = {}
+    seen_names: dict[bytes, str] = {}
 
     def shared(b: bytes) -> str:
         s = seen.get(b)
         if s is None:
-            s = seen[b] = _dec(b)
+            s = seen[b] = path_from_git(b)
+        return s
+
+    def shared_name(b: bytes) -> str:
+        s = seen_names.get(b)
+        if s is None:
+            s = seen_names[b] = readable(b)
         return s
 
     for raw in fields:
@@ -155,11 +161,11 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
             cur = CommitRecord(
                 sha=shas[0],
                 parents=shas[1:],
-                name=shared(name),
-                email=shared(email),
+                name=shared_name(name),
+                email=shared_name(email),
                 author_time=int(at or 0),
                 commit_time=int(ct or 0),
-                subject=_dec(subject),
+                subject=readable(subject),
             )
             continue
         log.warning("unexpected token in git log output: %r", tok[:80])
@@ -181,10 +187,10 @@ def parse_diff_tree(data: bytes) -> list[tuple[str, list[Change]]]:
         if tok[0] == 58:
             status = _parse_raw_meta(tok)
             if status in ("R", "C"):
-                ch = Change(status, _dec(toks[i + 1]), _dec(toks[i]))
+                ch = Change(status, path_from_git(toks[i + 1]), path_from_git(toks[i]))
                 i += 2
             else:
-                ch = Change(status, _dec(toks[i]))
+                ch = Change(status, path_from_git(toks[i]))
                 i += 1
             if out:
                 out[-1][1].append(ch)
@@ -248,22 +254,51 @@ class LogFilters:
         return True
 
 
-def date_limits(git: Git, since: str, until: str) -> tuple[int | None, int | None]:
-    """Turn --since/--until strings into timestamps with git's own date parser."""
-    if not since and not until:
-        return None, None
-    args = ["rev-parse"]
-    if since:
-        args.append(f"--since={since}")
-    if until:
-        args.append(f"--until={until}")
-    out = git.run(*args).decode("utf-8", "replace").split()
-    lo = hi = None
-    for item in out:
-        if item.startswith("--max-age="):
-            lo = int(item.split("=", 1)[1])
-        elif item.startswith("--min-age="):
-            hi = int(item.split("=", 1)[1])
+#: Words git's date parser takes for expiry times, which are not dates.
+_EXPIRY_WORDS = frozenset({"never", "false", "all"})
+#: A calendar date written with digits (2015-01-31, 2015/1/31, 2015.01.31).
+_NUMERIC_DATE_RE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+
+
+def parse_date(field_name: str, value: str) -> int:
+    """VALUE (anything ``git log --since`` takes) as a timestamp, by git's own parser; a value
+    git cannot parse, or a calendar date that does not exist, is an InvalidSettingsError
+    naming FIELD_NAME (git itself silently reads ``9999-99-99`` as some other day)."""
+    import datetime
+
+    def invalid(why: str) -> InvalidSettingsError:
+        return InvalidSettingsError([{"field": field_name, "message": why}])
+
+    text = value.strip()
+    if text.lower() in _EXPIRY_WORDS:
+        raise invalid(f"{value!r} is not a date")
+    for m in _NUMERIC_DATE_RE.finditer(text):
+        try:
+            datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise invalid(f"{value!r} is not a valid date ({m.group(0)} does not exist)") from None
+    if text.lower() == "now":
+        return int(time.time())
+    # git's careful date parser, as `git config --type=expiry-date` exposes it: it refuses
+    # what it cannot read, where `git log --since` would take the current time instead.
+    rc, out, _err = Git("/").run_rc(
+        "-c", f"gigui.date={text}", "config", "--type=expiry-date", "gigui.date"
+    )
+    stamp = out.strip()
+    if rc != 0 or not stamp.isdigit():
+        raise invalid(f"{value!r} is not a date git can read")
+    return int(stamp)
+
+
+def date_limits(since: str, until: str) -> tuple[int | None, int | None]:
+    """The --since/--until timestamps; InvalidSettingsError for an unreadable date or
+    SINCE after UNTIL."""
+    lo = parse_date("since", since) if since else None
+    hi = parse_date("until", until) if until else None
+    if lo is not None and hi is not None and lo > hi:
+        raise InvalidSettingsError(
+            [{"field": "since", "message": f"since ({since!r}) is after until ({until!r})"}]
+        )
     return lo, hi
 
 
@@ -352,6 +387,12 @@ def walk(
 ) -> HistoryResult:
     """Walk RECORDS (topological order, children first) from REV's identity map.
 
+    A commit reached from several children gets the union of their maps. Where they
+    disagree about a path (a file renamed away and re-created on a branch while the main line
+    kept editing it), the child nearer REV's first-parent line wins: each map carries its
+    *rank*, the number of second-parent edges between REV and it; ties go to the child
+    walked first.
+
     With ``leftover``, it receives the maps still pending after the last record (commit ->
     path at that commit -> analyzed file); several maps for one commit are united as a walk
     would unite them.
@@ -359,19 +400,21 @@ def walk(
     res = HistoryResult()
     start = _PathMap({f: f for f in files})
     start.refs = 1
-    pending: dict[str, list[_PathMap]] = {rev_sha: [start]}
+    pending: dict[str, list[tuple[int, _PathMap]]] = {rev_sha: [(0, start)]}
     stats = res.stats
     for rec in records:
         res.commits_walked += 1
         contribs = pending.pop(rec.sha, None)
         is_merge = len(rec.parents) > 1
+        rank = 0
         if contribs is None:
             pm = None
         elif len(contribs) == 1:
-            pm = contribs[0]
+            rank, pm = contribs[0]
             pm.refs -= 1
         else:
-            pm = _PathMap(_unite(contribs, res))
+            rank, united = _unite(contribs, res)
+            pm = _PathMap(united)
         if not is_merge and filters.in_window(rec):
             ident = (rec.name, rec.email)
             res.identities.add(ident)
@@ -401,28 +444,30 @@ def walk(
             continue
         if is_merge:
             per_parent = merges.get(rec.sha) or [[] for _ in rec.parents]
-            for par, changes in zip(rec.parents, per_parent, strict=False):
+            for i, (par, changes) in enumerate(zip(rec.parents, per_parent, strict=False)):
                 child = _undo(pm, changes, owned=False)
                 if child.d:
                     child.refs += 1
-                    pending.setdefault(par, []).append(child)
+                    pending.setdefault(par, []).append((rank + (i > 0), child))
         else:
             child = _undo(pm, rec.changes, owned=pm.refs == 0)
             if child.d:
                 child.refs += 1
-                pending.setdefault(rec.parents[0], []).append(child)
+                pending.setdefault(rec.parents[0], []).append((rank, child))
     if leftover is not None:
         for sha, maps in pending.items():
-            leftover[sha] = maps[0].d if len(maps) == 1 else _unite(maps, res)
+            leftover[sha] = maps[0][1].d if len(maps) == 1 else _unite(maps, res)[1]
     return res
 
 
-def _unite(contribs: list[_PathMap], res: HistoryResult) -> dict[str, str]:
-    """The union of several children's maps (first child wins); notes conflicts in RES."""
+def _unite(contribs: list[tuple[int, _PathMap]], res: HistoryResult) -> tuple[int, dict[str, str]]:
+    """The union of several children's maps, lowest rank first (then the first child walked);
+    notes conflicts in RES. Returns the lowest rank and the united map."""
+    ordered = sorted(contribs, key=lambda c: c[0])  # stable: ties keep the walking order
     d: dict[str, str] = {}
-    for c in contribs:
+    for _rank, c in ordered:
         c.refs -= 1
         for k, v in c.d.items():
             if d.setdefault(k, v) != v:
                 res.conflicts = True
-    return d
+    return ordered[0][0], d

@@ -107,32 +107,22 @@ def _stat(path: str) -> tuple[int, int, int] | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def env_fingerprint(root: str) -> tuple[Any, ...]:
+def env_fingerprint(root: str, git_dir: str = "") -> tuple[Any, ...]:
     """Identity of the files that change what git reports about the same commits.
 
-    Work-tree ``.mailmap`` (blame and ``%aN``/``%aE`` use it), the repository's configuration
-    (``mailmap.file``, rename limits, ...), the global and system configuration.
+    The work tree's ``.mailmap`` (blame and ``%aN``/``%aE`` use it) and the repository's
+    configuration and grafts. The user's and the system's configuration are not read (see
+    ``git_policy.json``), so they are not part of it.
     """
-    home = os.environ.get("HOME", "")
-    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    dotgit = os.path.join(root, ".git")
+    git_dir = git_dir or os.path.join(root, ".git")
     paths = [
         os.path.join(root, ".mailmap"),
-        # a gitfile (linked work tree, submodule) names the real directory; a directory's own
-        # times change with every commit, so only its files are looked at
-        dotgit if os.path.isfile(dotgit) else os.path.join(dotgit, "commondir"),
-        os.path.join(dotgit, "config"),
-        os.path.join(dotgit, "info", "grafts"),
-        os.path.join(home, ".gitconfig"),
-        os.path.join(xdg, "git", "config"),
-        "/etc/gitconfig",
+        os.path.join(git_dir, "config"),
+        os.path.join(git_dir, "commondir"),
+        os.path.join(git_dir, "info", "grafts"),
+        os.path.join(git_dir, "shallow"),
     ]
-    env = tuple(
-        os.environ.get(k)
-        for k in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "HOME")
-    )
-    extra = [os.environ[k] for k in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM") if k in os.environ]
-    return (env, tuple(_stat(p) for p in paths + extra))
+    return tuple(_stat(p) for p in paths)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -88,6 +88,11 @@ def _model() -> type[Settings]:
                 raise ValueError("must not be empty")
             if v.startswith("-") or "\0" in v or "\n" in v:
                 raise ValueError("must be a revision, not an option")
+            if v.startswith("^") or ".." in v or v.endswith(("^!", "^@")) or "^-" in v:
+                raise ValueError(
+                    f"{v!r} is a range or an exclusion; give one revision "
+                    "(a branch, a tag or a commit)"
+                )
             return v
 
         @field_validator("ex_revisions")
@@ -109,7 +114,7 @@ def _model() -> type[Settings]:
         @field_validator("since", "until")
         @classmethod
         def _check_date(cls, v: str) -> str:
-            if v.startswith("-") or "\0" in v:
+            if v.startswith("-") or "\0" in v or "\n" in v:
                 raise ValueError("must be a date")
             return v.strip()
 

@@ -1,4 +1,14 @@
-"""Independent oracle: plain git commands parsed by simple code, no engine imports."""
+"""Independent oracle: plain git commands parsed by simple code, no engine imports.
+
+It computes the README's definitions directly and slowly: one `git blame --porcelain` per
+file, the non-merge commits' numstat and name-status from `git log`, every merge's changes
+per parent from one `git diff-tree` each, and a walk from REV in `git rev-list --topo-order`
+order that hands each parent a full copy of "path here -> file at REV", where a branch
+recorded a different fate for a path the side nearer REV's first-parent line wins.
+
+Git runs with the test's environment; tests that check the engine's isolation from git
+configuration build their expectations under an empty configuration.
+"""
 
 from __future__ import annotations
 
@@ -8,86 +18,161 @@ from pathlib import Path
 from gitfixtures import run_git, run_git_bytes
 
 
-def blame_lines(repo: Path, path: str, rev: str = "HEAD") -> list[tuple[str, str, str]]:
+def text(data: bytes) -> str:
+    """Bytes as a person reads them: UTF-8, else Latin-1."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _path(p: str | bytes) -> bytes:
+    return p if isinstance(p, bytes) else p.encode("utf-8", "surrogateescape")
+
+
+def blame_lines(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[tuple[str, str, str]]:
     """Per final line: (sha, author, author-mail without <>), from plain porcelain."""
-    out = run_git_bytes(repo, "blame", "--porcelain", rev, "--", path).decode("utf-8")
-    authors: dict[str, tuple[str, str]] = {}
+    out = run_git_bytes(repo, "blame", "--porcelain", rev, "--", _path(path))
+    authors: dict[str, str] = {}
     names: dict[str, str] = {}
     result = []
     sha = None
-    for line in out.split("\n"):
-        if line.startswith("\t"):
+    for raw in out.split(b"\n"):
+        if raw.startswith(b"\t"):
             result.append((sha, names[sha], authors[sha]))
             sha = None
-        elif sha is None and line:
-            sha = line.split(" ")[0]
-        elif line.startswith("author "):
-            names[sha] = line[len("author ") :]
-        elif line.startswith("author-mail "):
-            authors[sha] = line[len("author-mail ") :].strip("<>")
+        elif sha is None and raw:
+            sha = raw.split(b" ")[0].decode()
+        elif raw.startswith(b"author "):
+            names[sha] = text(raw[len(b"author ") :])
+        elif raw.startswith(b"author-mail "):
+            authors[sha] = text(raw[len(b"author-mail ") :]).strip("<>")
     return result
 
 
-def head_files(repo: Path) -> list[str]:
-    """Text files at HEAD (numstat against the empty tree, binaries excluded)."""
+def head_file_paths(repo: Path, rev: str = "HEAD") -> list[bytes]:
+    """Regular text files at REV, as bytes (numstat against the empty tree, binaries out)."""
+    regular = set()
+    for rec in run_git_bytes(repo, "ls-tree", "-r", "-z", rev).split(b"\0"):
+        if rec and rec.split(b" ", 1)[0] in (b"100644", b"100755"):
+            regular.add(rec.split(b"\t", 1)[1])
     empty = run_git(repo, "hash-object", "-t", "tree", "/dev/null").strip()
-    toks = run_git_bytes(repo, "diff", "--numstat", "-z", empty, "HEAD").split(b"\0")
+    toks = run_git_bytes(repo, "diff", "--numstat", "-z", empty, rev).split(b"\0")
     files = []
     for t in toks:
         if not t:
             continue
         a, _b, p = t.split(b"\t", 2)
-        if a != b"-":
-            files.append(p.decode("utf-8"))
+        if a != b"-" and p in regular:
+            files.append(p)
     return sorted(files)
 
 
-def log_commits(repo: Path) -> list[dict]:
-    """Non-merge commits newest first with numstat rows and name-status entries."""
+def head_files(repo: Path, rev: str = "HEAD") -> list[str]:
+    """`head_file_paths` as readable names."""
+    return sorted(text(p) for p in head_file_paths(repo, rev))
+
+
+def _numstat_rows(toks: list[bytes]) -> list[tuple[int, int, bytes]]:
+    rows = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        i += 1
+        if not t:
+            continue
+        a, d, p = t.split(b"\t", 2)
+        if not p:  # rename: "a\td\t" then old, new
+            p = toks[i + 1]
+            i += 2
+        rows.append((0 if a == b"-" else int(a), 0 if d == b"-" else int(d), p))
+    return rows
+
+
+def _status_entries(toks: list[bytes]) -> list[tuple[str, bytes | None, bytes]]:
+    entries = []
+    rest = [t for t in toks if t]
+    i = 0
+    while i < len(rest):
+        st = rest[i].decode()
+        if st[0] in "RC":
+            entries.append((st[0], rest[i + 1], rest[i + 2]))
+            i += 3
+        else:
+            entries.append((st[0], None, rest[i + 1]))
+            i += 2
+    return entries
+
+
+def log_commits(repo: Path, rev: str = "HEAD") -> dict[str, dict]:
+    """Non-merge commits reachable from REV: identity, numstat rows, name-status entries."""
     fmt = "--format=%x01%H%x00%aN%x00%aE%x00"
-    numstat = run_git_bytes(repo, "log", "--no-merges", "-M", "--numstat", "-z", fmt)
+    numstat = run_git_bytes(repo, "log", "--no-merges", "-M", "--numstat", "-z", fmt, rev)
     status = run_git_bytes(
-        repo, "log", "--no-merges", "-M", "--name-status", "-z", "--format=%x01%H%x00"
+        repo, "log", "--no-merges", "-M", "--name-status", "-z", "--format=%x01%H%x00", rev
     )
-    commits = []
+    commits = {}
     for chunk in numstat.split(b"\x01")[1:]:
         toks = [t.strip(b"\n") for t in chunk.split(b"\0")]
-        sha, name, email = (t.decode() for t in toks[:3])
-        rows = []
-        rest = [t for t in toks[3:]]
-        i = 0
-        while i < len(rest):
-            t = rest[i]
-            i += 1
-            if not t:
-                continue
-            a, d, p = t.split(b"\t", 2)
-            if not p:
-                p = rest[i + 1]
-                i += 2
-            ins = 0 if a == b"-" else int(a)
-            dels = 0 if d == b"-" else int(d)
-            rows.append((ins, dels, p.decode()))
-        commits.append({"sha": sha, "name": name, "email": email, "rows": rows})
-    statuses = {}
+        sha = toks[0].decode()
+        commits[sha] = {
+            "sha": sha,
+            "name": text(toks[1]),
+            "email": text(toks[2]),
+            "rows": _numstat_rows(toks[3:]),
+        }
     for chunk in status.split(b"\x01")[1:]:
         toks = [t.strip(b"\n") for t in chunk.split(b"\0")]
-        sha = toks[0].decode()
-        entries = []
-        rest = [t for t in toks[1:] if t]
-        i = 0
-        while i < len(rest):
-            st = rest[i].decode()
-            if st[0] in "RC":
-                entries.append((st[0], rest[i + 1].decode(), rest[i + 2].decode()))
-                i += 3
-            else:
-                entries.append((st[0], None, rest[i + 1].decode()))
-                i += 2
-        statuses[sha] = entries
-    for c in commits:
-        c["status"] = statuses[c["sha"]]
+        commits[toks[0].decode()]["status"] = _status_entries(toks[1:])
     return commits
+
+
+def _undo(fates: dict[bytes, bytes], entries) -> dict[bytes, bytes]:
+    """The map before a commit's changes: adds leave it, renames move back to the old path."""
+    before = dict(fates)
+    for st, old, new in entries:
+        if st == "R":
+            target = before.pop(new, None)
+            if target is not None:
+                before[old] = target
+        elif st in "ACD":
+            before.pop(new, None)
+    return before
+
+
+def counted_rows(repo: Path, files: list[bytes], rev: str = "HEAD") -> list[tuple]:
+    """(sha, identity, ins, dels, file at REV) for every numstat row that counts."""
+    commits = log_commits(repo, rev)
+    order = [
+        ln.split()
+        for ln in run_git(repo, "rev-list", "--topo-order", "--parents", rev).split("\n")
+        if ln
+    ]
+    head = order[0][0]
+    pending: dict[str, list[tuple[int, dict[bytes, bytes]]]] = {head: [(0, {f: f for f in files})]}
+    rows = []
+    for sha, *parents in order:
+        arrived = pending.pop(sha, [])
+        if not arrived:
+            continue
+        rank = min(r for r, _ in arrived)
+        fates: dict[bytes, bytes] = {}
+        for _r, m in sorted(arrived, key=lambda c: c[0]):
+            for k, v in m.items():
+                fates.setdefault(k, v)
+        if len(parents) <= 1:
+            c = commits[sha]
+            for ins, dels, p in c["rows"]:
+                if p in fates:
+                    rows.append((sha, (c["name"], c["email"]), ins, dels, fates[p]))
+            if parents:
+                pending.setdefault(parents[0], []).append((rank, _undo(fates, c["status"])))
+            continue
+        for i, parent in enumerate(parents):
+            out = run_git_bytes(repo, "diff-tree", "-r", "-M", "--name-status", "-z", parent, sha)
+            entries = _status_entries(out.split(b"\0"))
+            pending.setdefault(parent, []).append((rank + (i > 0), _undo(fates, entries)))
+    return rows
 
 
 def group_identities(identities: set[tuple[str, str]]) -> list[set[tuple[str, str]]]:
@@ -104,33 +189,21 @@ def group_identities(identities: set[tuple[str, str]]) -> list[set[tuple[str, st
     return groups
 
 
-def expected(repo: Path) -> dict:
-    files = head_files(repo)
-    commits = log_commits(repo)
-    identities = {(c["name"], c["email"]) for c in commits}
-    file_lines: dict[str, dict[tuple[str, str], int]] = {}
+def expected(repo: Path, rev: str = "HEAD") -> dict:
+    """Per file (readable name) and per person: lines, commits, insertions, deletions."""
+    files = head_file_paths(repo, rev)
+    commits = log_commits(repo, rev)
+    identities = {(c["name"], c["email"]) for c in commits.values()}
+    file_lines: dict[bytes, dict[tuple[str, str], int]] = {}
     for f in files:
         per: dict[tuple[str, str], int] = defaultdict(int)
-        for _sha, name, email in blame_lines(repo, f):
+        for _sha, name, email in blame_lines(repo, f, rev):
             per[(name, email)] += 1
             identities.add((name, email))
         file_lines[f] = per
-    # log rows: follow each HEAD file back through renames, newest to oldest
-    file_rows: dict[str, list[tuple[str, tuple[str, str], int, int]]] = {f: [] for f in files}
-    for f in files:
-        names = {f}
-        for c in commits:
-            if not names:
-                break
-            for ins, dels, p in c["rows"]:
-                if p in names:
-                    file_rows[f].append((c["sha"], (c["name"], c["email"]), ins, dels))
-            for st, old, new in c["status"]:
-                if new in names and st == "A":
-                    names.discard(new)
-                elif new in names and st == "R":
-                    names.discard(new)
-                    names.add(old)
+    file_rows: dict[bytes, list] = {f: [] for f in files}
+    for sha, ident, ins, dels, f in counted_rows(repo, files, rev):
+        file_rows[f].append((sha, ident, ins, dels))
     groups = group_identities(identities)
 
     def key_of(ident):
@@ -156,7 +229,7 @@ def expected(repo: Path) -> dict:
             fc.add(sha)
             fins += ins
             fdels += dels
-        per_file[f] = {
+        per_file[text(f)] = {
             "lines": sum(file_lines[f].values()),
             "commits": len(fc),
             "insertions": fins,

@@ -1,7 +1,18 @@
 """Deterministic synthetic repositories built with `git fast-import`.
 
-Used by tests that need a repository big enough for an analysis to take a
-while (progress, cancellation, concurrency) and by the benchmark suite.
+Two shapes:
+
+* ``CorpusSpec`` (presets tiny/small/medium/large): one linear branch, many files and
+  commits; for tests that need an analysis to take a while and for the benchmark's sizes.
+* ``ProjectSpec`` (presets project-tiny/project-small/project-medium): what real projects
+  look like (see shared notes on real repository shapes): a root commit with many files,
+  pull-request history where about 30% of commits are merges, direct pushes to main while a
+  branch is open, renames on branches, a file renamed away on a branch and re-created under
+  its old name there while main kept editing it, a rename on main that reaches a long-lived
+  branch only through a merge, a file deleted on one branch and re-created by a later one,
+  CRLF, mixed-ending, BOM, no-final-newline and Latin-1 files, names that are not UTF-8,
+  binary files next to text files with the same extension, a `.mailmap`, and identities
+  linked only through a third identity whose file no longer exists.
 """
 
 from __future__ import annotations
@@ -22,19 +33,52 @@ class CorpusSpec:
     seed: int = 1
 
 
-PRESETS = {
+@dataclass(frozen=True)
+class ProjectSpec:
+    #: text files of the root commit (special files come on top)
+    root_files: int = 40
+    #: pull requests (each 1-3 commits and a merge commit)
+    pull_requests: int = 40
+    authors: int = 10
+    lines_per_file: int = 40
+    seed: int = 7
+
+
+PRESETS: dict[str, CorpusSpec | ProjectSpec] = {
     "tiny": CorpusSpec(files=40, commits=200, authors=5, lines_per_file=40),
     "small": CorpusSpec(files=100, commits=2_000, authors=12, lines_per_file=60),
     "medium": CorpusSpec(files=1_000, commits=20_000, authors=40, lines_per_file=120),
     "large": CorpusSpec(files=5_000, commits=80_000, authors=120, lines_per_file=300),
+    "project-tiny": ProjectSpec(root_files=20, pull_requests=16, authors=6, lines_per_file=20),
+    "project-small": ProjectSpec(root_files=60, pull_requests=150, authors=14),
+    "project-medium": ProjectSpec(root_files=300, pull_requests=1_500, authors=60),
 }
 
 
-def build(root: Path, spec: CorpusSpec) -> Path:
+def build(root: Path, spec: CorpusSpec | ProjectSpec) -> Path:
     """Creates a repository at `root` (which must not exist) and returns it."""
-    rng = random.Random(spec.seed)
+    if isinstance(spec, ProjectSpec):
+        return build_project(root, spec)
+    return build_linear(root, spec)
+
+
+def _init(root: Path) -> None:
     root.mkdir(parents=True)
-    subprocess.run(["git", "-c", "init.defaultBranch=main", "init", "-q", str(root)], check=True)
+    subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "init", "-q", str(root)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _fast_import(root: Path, stream: bytes) -> None:
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=stream, check=True)
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=root, check=True)
+
+
+def build_linear(root: Path, spec: CorpusSpec) -> Path:
+    rng = random.Random(spec.seed)
+    _init(root)
     people = [(f"Author {i:03d}", f"author{i:03d}@example.com") for i in range(spec.authors)]
     # A few aliases: same person, other email / other spelling.
     aliases = {i: (people[i][0], people[i][1].upper()) for i in range(0, spec.authors, 7)}
@@ -80,6 +124,349 @@ def build(root: Path, spec: CorpusSpec) -> Path:
             out.append(f"M 100644 inline {path}\n".encode())
             out.append(blob(lines))
         out.append(b"\n")
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=b"".join(out), check=True)
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=root, check=True)
+    _fast_import(root, b"".join(out))
+    return root
+
+
+# ---------------------------------------------------------------------------------------------
+# a project's history
+
+Tree = dict[bytes, bytes]  # path -> content
+Person = tuple[str, str]
+
+#: Files with the shapes real repositories have and generated ones used to lack.
+LATIN1_NAME = "donn\xe9es/caf\xe9.txt".encode("latin-1")
+SPECIAL_FILES: dict[bytes, bytes] = {
+    b"win/crlf.txt": b"".join(b"crlf line %d\r\n" % i for i in range(12)),
+    b"win/mixed.txt": b"".join(
+        (b"mixed line %d\r\n" if i % 3 else b"mixed line %d\n") % i for i in range(12)
+    ),
+    b"bom.py": b"\xef\xbb\xbf# a file with a byte order mark\n" + b"X = 1\nY = 2\n",
+    b"no_newline.txt": b"first\nsecond\nlast line without newline",
+    b"latin1.txt": "r\xe9sum\xe9 na\xefve fa\xe7ade\nline two\n".encode("latin-1"),
+    LATIN1_NAME: "des donn\xe9es\nencore\n".encode("latin-1"),
+    "docs/naïve name.md".encode(): "# ünïcödé\n\ntext\n".encode(),
+    b"assets/data.txt": b"\x00\x01binary\x00payload\xff" * 8,
+    b"assets/notes.txt": b"plain text next to a binary .txt\n",
+    b"empty.txt": b"",
+}
+
+
+class _Stream:
+    """Writes a fast-import stream: blobs once per content, commits as tree differences."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.blobs: dict[bytes, int] = {}
+        self.marks = 0
+        self.trees: dict[int, Tree] = {}
+
+    def _mark(self) -> int:
+        self.marks += 1
+        return self.marks
+
+    def _blob(self, content: bytes) -> int:
+        mark = self.blobs.get(content)
+        if mark is None:
+            mark = self.blobs[content] = self._mark()
+            self.parts.append(b"blob\nmark :%d\ndata %d\n%s\n" % (mark, len(content), content))
+        return mark
+
+    def commit(
+        self,
+        ref: str,
+        tree: Tree,
+        who: Person,
+        when: int,
+        message: str,
+        parents: list[int],
+    ) -> int:
+        for content in tree.values():
+            self._blob(content)
+        mark = self._mark()
+        name, email = who
+        msg = message.encode()
+        ident = b"%s <%s> %d +0000" % (name.encode(), email.encode(), when)
+        self.parts.append(
+            b"commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n"
+            % (ref.encode(), mark, ident, ident, len(msg), msg)
+        )
+        base: Tree = {}
+        if parents:
+            self.parts.append(b"from :%d\n" % parents[0])
+            base = self.trees[parents[0]]
+        for other in parents[1:]:
+            self.parts.append(b"merge :%d\n" % other)
+        for path in base:
+            if path not in tree:
+                self.parts.append(b"D %s\n" % _quote(path))
+        for path, content in tree.items():
+            if base.get(path) != content:
+                self.parts.append(b"M 100644 :%d %s\n" % (self._blob(content), _quote(path)))
+        self.parts.append(b"\n")
+        self.trees[mark] = dict(tree)
+        return mark
+
+    def reset(self, ref: str, mark: int) -> None:
+        self.parts.append(b"reset %s\nfrom :%d\n\n" % (ref.encode(), mark))
+
+    def data(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _quote(path: bytes) -> bytes:
+    """A fast-import path: C-style quoted, octal escapes for every byte outside printable ASCII."""
+    out = bytearray(b'"')
+    for b in path:
+        if b in (0x22, 0x5C):
+            out += b"\\" + bytes([b])
+        elif 0x20 <= b < 0x7F:
+            out.append(b)
+        else:
+            out += b"\\%03o" % b
+    out += b'"'
+    return bytes(out)
+
+
+class _Project:
+    def __init__(self, spec: ProjectSpec) -> None:
+        self.spec = spec
+        self.rng = random.Random(spec.seed)
+        self.stream = _Stream()
+        self.when = 1_500_000_000
+        self.counter = 0
+        self.people: list[Person] = [
+            (f"Dev {i:02d}", f"dev{i:02d}@example.com") for i in range(spec.authors)
+        ]
+        # Linked only through the third identity (same name as one, same email as the other),
+        # whose one file is deleted before HEAD.
+        self.sam_home: Person = ("Sam Lee", "sam@home.example")
+        self.sam_work: Person = ("Samuel Lee", "samuel@work.example")
+        self.sam_link: Person = ("Sam Lee", "samuel@work.example")
+        # Mapped by .mailmap onto Dev 01.
+        self.old_alias: Person = ("dev one (old laptop)", "dev1@old.example")
+
+    # -- helpers
+    def tick(self) -> int:
+        self.when += self.rng.randint(1_800, 30_000)
+        return self.when
+
+    def person(self) -> Person:
+        r = self.rng.random()
+        if r < 0.05:
+            return self.sam_home
+        if r < 0.10:
+            return self.sam_work
+        if r < 0.13:
+            return self.old_alias
+        return self.people[min(int(self.rng.paretovariate(1.2)) - 1, len(self.people) - 1)]
+
+    def text(self, path: bytes, n: int) -> bytes:
+        name = path.decode("utf-8", "replace")
+        return b"".join(f"# {name} line {i}\n".encode() for i in range(n))
+
+    def edit(self, content: bytes, who: Person) -> bytes:
+        crlf = content.endswith(b"\r\n")
+        eol = b"\r\n" if crlf else b"\n"
+        lines = content.splitlines(keepends=True) or [b"start" + eol]
+        self.counter += 1
+        for _ in range(self.rng.randint(1, 5)):
+            i = self.rng.randrange(len(lines))
+            op = self.rng.random()
+            new = f"v{self.counter}_{i} = {self.rng.randint(0, 10**6)}  # {who[0]}".encode() + eol
+            if op < 0.5:
+                lines[i] = new
+            elif op < 0.85 or len(lines) < 6:
+                lines.insert(i, new)
+            else:
+                del lines[i]
+        return b"".join(lines)
+
+    def editable(self, tree: Tree, avoid: set[bytes] = frozenset()) -> list[bytes]:
+        return sorted(
+            p
+            for p in tree
+            if p not in avoid
+            and p not in (b".mailmap", b"assets/data.txt", b"empty.txt")
+            and not p.startswith(b"keep/")
+        )
+
+    # -- history
+    def build(self) -> bytes:
+        spec, st = self.spec, self.stream
+        tree: Tree = {
+            f"src/pkg{i % 8}/mod_{i:03d}.py".encode(): self.text(
+                f"src/pkg{i % 8}/mod_{i:03d}.py".encode(), spec.lines_per_file
+            )
+            for i in range(spec.root_files)
+        }
+        tree.update(SPECIAL_FILES)
+        tree[b".mailmap"] = (
+            f"{self.people[1][0]} <{self.people[1][1]}> "
+            f"{self.old_alias[0]} <{self.old_alias[1]}>\n".encode()
+        )
+        tree[b"keep/renamed_on_branch.py"] = self.text(b"keep/renamed_on_branch.py", 12)
+        tree[b"keep/main_rename.py"] = self.text(b"keep/main_rename.py", 12)
+        tree[b"keep/deleted_then_recreated.txt"] = self.text(b"keep/recreated", 8)
+        main = st.commit("refs/heads/main", tree, self.people[0], self.tick(), "import", [])
+        main_tree = dict(tree)
+
+        # The linking identity's only file, deleted later.
+        t = dict(main_tree)
+        t[b"tmp/sam_scratch.txt"] = b"scratch\n" * 5
+        main = st.commit("refs/heads/main", t, self.sam_link, self.tick(), "scratch", [main])
+        main_tree = t
+
+        # A long-lived branch; main renames a file that reaches it only through a merge.
+        develop = main
+        develop_tree = dict(main_tree)
+        specials = {
+            spec.pull_requests // 5: "rename_away_and_recreate",
+            spec.pull_requests // 3: "main_rename_reaches_develop",
+            spec.pull_requests // 2: "delete",
+            (2 * spec.pull_requests) // 3: "recreate",
+            (3 * spec.pull_requests) // 4: "drop_scratch",
+            spec.pull_requests - 1: "merge_develop",
+        }
+        for k in range(spec.pull_requests):
+            special = specials.get(k)
+            if special == "main_rename_reaches_develop":
+                t = dict(main_tree)
+                t[b"keep/main_renamed.py"] = t.pop(b"keep/main_rename.py")
+                main = st.commit(
+                    "refs/heads/main", t, self.people[0], self.tick(), "rename", [main]
+                )
+                main_tree = t
+                # develop merges main, then keeps editing the renamed file
+                merged = {**develop_tree, **main_tree}
+                merged.pop(b"keep/main_rename.py", None)
+                develop = st.commit(
+                    "refs/heads/develop",
+                    merged,
+                    self.people[2],
+                    self.tick(),
+                    "Merge branch 'main' into develop",
+                    [develop, main],
+                )
+                develop_tree = merged
+                t = dict(develop_tree)
+                t[b"keep/main_renamed.py"] = self.edit(t[b"keep/main_renamed.py"], self.people[2])
+                develop = st.commit(
+                    "refs/heads/develop", t, self.people[2], self.tick(), "edit", [develop]
+                )
+                develop_tree = t
+                continue
+            if special == "merge_develop":
+                merged = dict(main_tree)
+                for path, content in develop_tree.items():
+                    if content != main_tree.get(path) and path.startswith(b"keep/"):
+                        merged[path] = content
+                main = st.commit(
+                    "refs/heads/main",
+                    merged,
+                    self.people[0],
+                    self.tick(),
+                    "Merge branch 'develop'",
+                    [main, develop],
+                )
+                main_tree = merged
+                continue
+            if special == "drop_scratch":
+                t = dict(main_tree)
+                t.pop(b"tmp/sam_scratch.txt", None)
+                main = st.commit(
+                    "refs/heads/main", t, self.people[0], self.tick(), "cleanup", [main]
+                )
+                main_tree = t
+                continue
+            main, main_tree = self.pull_request(k, main, main_tree, special)
+        if develop != main:
+            st.reset("refs/heads/develop", develop)
+        return st.data()
+
+    def pull_request(
+        self, k: int, main: int, main_tree: Tree, special: str | None
+    ) -> tuple[int, Tree]:
+        rng, st = self.rng, self.stream
+        who = self.person()
+        ref = "refs/heads/topic"
+        base, base_tree = main, dict(main_tree)
+        branch, tree = base, dict(base_tree)
+        touched: set[bytes] = set()
+        if special == "rename_away_and_recreate":
+            # branch: p -> q, then a new p; main meanwhile edits p
+            p, q = b"keep/renamed_on_branch.py", b"keep/renamed_away.py"
+            tree[q] = tree.pop(p)
+            branch = st.commit(ref, tree, who, self.tick(), "move p to q", [branch])
+            tree[p] = b"# a new file under the old name\nNEW = 1\n"
+            branch = st.commit(ref, tree, who, self.tick(), "new p", [branch])
+            t = dict(main_tree)
+            t[p] = self.edit(t[p], self.people[0])
+            main = st.commit("refs/heads/main", t, self.people[0], self.tick(), "fix p", [main])
+            main_tree = t
+            merged = dict(main_tree)
+            merged[q] = tree[q]
+            merged[p] = main_tree[p] + b"# merged with the new p\n"
+            main = st.commit(
+                "refs/heads/main",
+                merged,
+                self.people[0],
+                self.tick(),
+                f"Merge #{k}",
+                [main, branch],
+            )
+            return main, merged
+        if special == "delete":
+            tree.pop(b"keep/deleted_then_recreated.txt", None)
+            touched.add(b"keep/deleted_then_recreated.txt")
+            branch = st.commit(ref, tree, who, self.tick(), "delete a file", [branch])
+        if special == "recreate":
+            tree[b"keep/deleted_then_recreated.txt"] = b"second life\nof this file\n"
+            touched.add(b"keep/deleted_then_recreated.txt")
+            branch = st.commit(ref, tree, who, self.tick(), "re-create a file", [branch])
+        for c in range(rng.randint(1, 3)):
+            candidates = self.editable(tree)
+            for path in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
+                tree[path] = self.edit(tree[path], who)
+                touched.add(path)
+            r = rng.random()
+            if r < 0.08:
+                src = rng.choice(self.editable(tree, touched))
+                dst = src.replace(b"mod_", b"moved_%d_" % k, 1)
+                if dst != src and dst not in tree:
+                    tree[dst] = tree.pop(src)
+                    touched |= {src, dst}
+            elif r < 0.14:
+                path = f"src/new/pr{k}_{c}.py".encode()
+                tree[path] = self.text(path, rng.randint(5, 30))
+                touched.add(path)
+            branch = st.commit(ref, tree, who, self.tick(), f"pr {k} part {c}", [branch])
+        # a maintainer pushes to main while the branch is open
+        if rng.random() < 0.3:
+            t = dict(main_tree)
+            for path in rng.sample(self.editable(t, touched), 2):
+                t[path] = self.edit(t[path], self.people[0])
+            main = st.commit("refs/heads/main", t, self.people[0], self.tick(), "hotfix", [main])
+            main_tree = t
+        merged = dict(main_tree)
+        for path in set(base_tree) | set(tree):
+            if base_tree.get(path) != tree.get(path):
+                if path in tree:
+                    merged[path] = tree[path]
+                else:
+                    merged.pop(path, None)
+        main = st.commit(
+            "refs/heads/main",
+            merged,
+            self.people[0],
+            self.tick(),
+            f"Merge pull request #{k}",
+            [main, branch],
+        )
+        return main, merged
+
+
+def build_project(root: Path, spec: ProjectSpec) -> Path:
+    _init(root)
+    _fast_import(root, _Project(spec).build())
     return root

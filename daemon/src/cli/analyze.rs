@@ -158,8 +158,17 @@ fn print_tables(result: &Value, with_files: bool) -> Option<()> {
             "{} ({}) at {}",
             repo.get("name")?.as_str()?,
             repo.get("path")?.as_str()?,
-            &revision[..revision.len().min(12)]
+            revision.get(..12).unwrap_or(revision)
         );
+        // What a reader of these numbers must know (a shallow clone's cut history).
+        for warning in repo
+            .get("warnings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            println!("note: {}", warning.as_str().unwrap_or_default());
+        }
         let authors = repo.get("authors")?.as_array()?;
         println!(
             "{}",

@@ -41,8 +41,28 @@ pub struct CommittedBlame {
     /// Index into `commits` for each committed line.
     pub line_commit: Vec<u32>,
     /// The committed lines joined by `\n` (one allocation, not one per
-    /// line), to diff the buffer against.
+    /// line), to diff the buffer against. Bytes that are not UTF-8 are read
+    /// as Latin-1 (what an editor that guessed the encoding shows)...
     pub text: String,
+    /// ...and, for such files only, the text as an editor that assumed
+    /// UTF-8 shows it (U+FFFD for each bad sequence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<String>,
+}
+
+/// `count` lines of `text` (joined by `\n`); none for an empty blame.
+fn split_committed(text: &str, count: usize) -> Vec<&str> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let mut lines = Vec::with_capacity(count);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..end]);
+        start = end + 1;
+    }
+    lines.push(&text[start..]);
+    lines
 }
 
 impl CommittedBlame {
@@ -52,26 +72,38 @@ impl CommittedBlame {
             commits: vec![],
             line_commit: vec![],
             text: String::new(),
+            replaced: None,
         }
     }
 
     /// The committed lines.
+    #[cfg(test)]
     pub fn lines(&self) -> Vec<&str> {
-        if self.line_commit.is_empty() {
-            return Vec::new();
+        split_committed(&self.text, self.line_commit.len())
+    }
+
+    /// The committed lines as an editor holding `buffer` shows them, for
+    /// comparing with its lines: without the `\r` of CRLF endings (editors
+    /// keep line endings apart from lines), without a UTF-8 byte order mark
+    /// (editors strip it), decoded as the editor decoded a file that is not
+    /// UTF-8 (U+FFFD in the buffer says it assumed UTF-8).
+    pub fn lines_like(&self, buffer: &str) -> Vec<&str> {
+        let text = match &self.replaced {
+            Some(replaced) if buffer.contains('\u{fffd}') => replaced,
+            _ => &self.text,
+        };
+        let mut lines = split_committed(text, self.line_commit.len());
+        for line in lines.iter_mut() {
+            *line = line.strip_suffix('\r').unwrap_or(line);
         }
-        let mut lines = Vec::with_capacity(self.line_commit.len());
-        let mut start = 0;
-        for end in memchr::memchr_iter(b'\n', self.text.as_bytes()) {
-            lines.push(&self.text[start..end]);
-            start = end + 1;
+        if let Some(first) = lines.first_mut() {
+            *first = first.strip_prefix('\u{feff}').unwrap_or(first);
         }
-        lines.push(&self.text[start..]);
         lines
     }
 
     fn approx_bytes(&self) -> usize {
-        let text = self.text.len();
+        let text = self.text.len() + self.replaced.as_ref().map_or(0, String::len);
         let commits: usize = self
             .commits
             .iter()
@@ -85,7 +117,8 @@ impl CommittedBlame {
 pub struct BlameKey {
     pub root: PathBuf,
     pub revision: String,
-    pub path: String,
+    /// Relative to `root`; bytes, as git names it.
+    pub path: PathBuf,
 }
 
 /// Committed blame in memory, bounded by the configured budget.
@@ -98,13 +131,13 @@ pub fn new_blame_store(budget_bytes: usize) -> BlameStore {
 impl BlameStore {
     /// After HEAD moved from `old` to `new`: files the move did not change
     /// have the same blame, so their entries serve the new revision too.
-    pub fn carry_over(&self, root: &Path, old: &str, new: &str, changed: &[String]) -> usize {
-        let changed: HashSet<&str> = changed.iter().map(String::as_str).collect();
+    pub fn carry_over(&self, root: &Path, old: &str, new: &str, changed: &[PathBuf]) -> usize {
+        let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let carried: Vec<(BlameKey, Arc<CommittedBlame>)> = self
             .entries()
             .into_iter()
             .filter(|(k, _)| {
-                k.root == root && k.revision == old && !changed.contains(k.path.as_str())
+                k.root == root && k.revision == old && !changed.contains(k.path.as_path())
             })
             .map(|(mut key, blame)| {
                 key.revision = new.to_owned();
@@ -132,6 +165,7 @@ mod tests {
             commits: vec![CommitInfo::not_committed()],
             line_commit: vec![0; lines],
             text,
+            replaced: None,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Committed blame on disk, so a restarted daemon answers files it has seen
-//! before without running git or Python: blame of a (commit, path) never
-//! changes. One JSON file per entry in the user cache directory, written
+//! before without running git or Python: blame of a (repository, commit,
+//! path) never changes. One JSON file per entry in the user cache directory, written
 //! to a temporary file and renamed into place (safe against concurrent
 //! daemons); an unreadable or mismatched file is removed and recomputed.
 
@@ -13,16 +13,17 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::blame_cache::CommittedBlame;
+use super::blame_cache::{BlameKey, CommittedBlame};
 
 /// Bump when the stored shape or the blame options change.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Pruned down to this size (oldest files first) when the daemon starts.
 const MAX_BYTES: u64 = 512 << 20;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
     format: u32,
+    repository: String,
     revision: String,
     path: String,
     blame: CommittedBlame,
@@ -32,6 +33,7 @@ struct Stored {
 #[derive(Serialize)]
 struct StoredRef<'a> {
     format: u32,
+    repository: &'a str,
     revision: &'a str,
     path: &'a str,
     blame: &'a CommittedBlame,
@@ -59,22 +61,38 @@ impl DiskCache {
         DiskCache { dir }
     }
 
-    fn file_for(&self, revision: &str, path: &str) -> Option<PathBuf> {
-        let digest = Sha256::digest(format!("{revision}\0{path}").as_bytes());
-        let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    /// The entry's file: named by a digest of the key's exact bytes.
+    fn file_for(&self, key: &BlameKey) -> Option<PathBuf> {
+        let mut hasher = Sha256::new();
+        hasher.update(key.root.as_os_str().as_encoded_bytes());
+        hasher.update([0]);
+        hasher.update(key.revision.as_bytes());
+        hasher.update([0]);
+        hasher.update(key.path.as_os_str().as_encoded_bytes());
+        let name: String = hasher
+            .finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Some(self.dir.as_ref()?.join(&name[..2]).join(&name[2..]))
     }
 
     /// Whether an entry exists (not whether it is readable).
-    pub fn contains(&self, revision: &str, path: &str) -> bool {
-        self.file_for(revision, path).is_some_and(|f| f.is_file())
+    pub fn contains(&self, key: &BlameKey) -> bool {
+        self.file_for(key).is_some_and(|f| f.is_file())
     }
 
-    pub fn get(&self, revision: &str, path: &str) -> Option<CommittedBlame> {
-        let file = self.file_for(revision, path)?;
+    pub fn get(&self, key: &BlameKey) -> Option<CommittedBlame> {
+        let file = self.file_for(key)?;
         let bytes = fs::read(&file).ok()?;
         match serde_json::from_slice::<Stored>(&bytes) {
-            Ok(s) if s.format == FORMAT && s.revision == revision && s.path == path => {
+            Ok(s)
+                if s.format == FORMAT
+                    && s.repository == key.root.to_string_lossy()
+                    && s.revision == key.revision
+                    && s.path == key.path.to_string_lossy() =>
+            {
                 Some(s.blame)
             }
             _ => {
@@ -85,14 +103,15 @@ impl DiskCache {
         }
     }
 
-    pub fn put(&self, revision: &str, path: &str, blame: &CommittedBlame) {
-        let Some(file) = self.file_for(revision, path) else {
+    pub fn put(&self, key: &BlameKey, blame: &CommittedBlame) {
+        let Some(file) = self.file_for(key) else {
             return;
         };
         let stored = StoredRef {
             format: FORMAT,
-            revision,
-            path,
+            repository: &key.root.to_string_lossy(),
+            revision: &key.revision,
+            path: &key.path.to_string_lossy(),
             blame,
         };
         if let Err(err) = self.write_atomically(&file, &stored) {
@@ -162,6 +181,15 @@ mod tests {
             commits: vec![CommitInfo::not_committed()],
             line_commit: vec![0; lines],
             text: vec!["x".repeat(100); lines].join("\n"),
+            replaced: None,
+        }
+    }
+
+    fn key(root: &str, revision: &str, path: &str) -> BlameKey {
+        BlameKey {
+            root: PathBuf::from(root),
+            revision: revision.into(),
+            path: PathBuf::from(path),
         }
     }
 
@@ -179,11 +207,11 @@ mod tests {
         fs::create_dir_all(old.join("ab")).unwrap();
         fs::create_dir_all(&other).unwrap();
         let cache = DiskCache::open(Some(root.join(format!("blame-v{FORMAT}"))));
-        cache.put("abc", "f.py", &sample(2));
+        cache.put(&key("/r", "abc", "f.py"), &sample(2));
         cache.prune();
         assert!(!old.exists(), "an older format's folder is removed");
         assert!(other.exists(), "other caches are left alone");
-        assert!(cache.get("abc", "f.py").is_some());
+        assert!(cache.get(&key("/r", "abc", "f.py")).is_some());
         fs::remove_dir_all(root).unwrap();
     }
 
@@ -192,14 +220,21 @@ mod tests {
         let dir = temp_dir("rt");
         let cache = DiskCache::open(Some(dir.clone()));
         let blame = sample(3);
-        assert!(cache.get("abc", "f.py").is_none());
-        cache.put("abc", "f.py", &blame);
-        assert_eq!(cache.get("abc", "f.py").unwrap().text, blame.text);
-        assert!(cache.get("abc", "g.py").is_none());
+        assert!(cache.get(&key("/r", "abc", "f.py")).is_none());
+        cache.put(&key("/r", "abc", "f.py"), &blame);
+        assert_eq!(
+            cache.get(&key("/r", "abc", "f.py")).unwrap().text,
+            blame.text
+        );
+        assert!(cache.get(&key("/r", "abc", "g.py")).is_none());
+        assert!(
+            cache.get(&key("/other", "abc", "f.py")).is_none(),
+            "another repository's file at the same commit and path is another entry"
+        );
 
-        let file = cache.file_for("abc", "f.py").unwrap();
+        let file = cache.file_for(&key("/r", "abc", "f.py")).unwrap();
         fs::write(&file, b"{ truncated").unwrap();
-        assert!(cache.get("abc", "f.py").is_none());
+        assert!(cache.get(&key("/r", "abc", "f.py")).is_none());
         assert!(!file.exists(), "a corrupt entry is removed");
         fs::remove_dir_all(dir).unwrap();
     }
@@ -215,12 +250,14 @@ mod tests {
                 s.spawn(move || {
                     let cache = DiskCache::open(Some(dir));
                     for _ in 0..20 {
-                        cache.put("r", "p", &blame);
+                        cache.put(&key("/r", "r", "p"), &blame);
                     }
                 });
             }
         });
-        let read = DiskCache::open(Some(dir.clone())).get("r", "p").unwrap();
+        let read = DiskCache::open(Some(dir.clone()))
+            .get(&key("/r", "r", "p"))
+            .unwrap();
         assert_eq!(read.line_commit, blame.line_commit);
         fs::remove_dir_all(dir).unwrap();
     }

@@ -220,7 +220,11 @@ impl Session {
             Some(head) => self.committed_blame(&repo.root, head, &relative).await?,
             None => Arc::new(CommittedBlame::untracked()),
         };
-        let mapping = map_lines(&committed.lines(), &split_lines(&buffer.text));
+        let mut buffer_lines = split_lines(&buffer.text);
+        if let Some(first) = buffer_lines.first_mut() {
+            *first = first.strip_prefix('\u{feff}').unwrap_or(first);
+        }
+        let mapping = map_lines(&committed.lines_like(&buffer.text), &buffer_lines);
         // The not-committed entry is always last, used or not: the commit
         // table then stays the same for every version of the document at one
         // revision, and a delta answer never has to resend it.
@@ -239,7 +243,7 @@ impl Session {
             uri,
             buffer,
             Some(repo.root.clone()),
-            relative,
+            relative.to_string_lossy().into_owned(),
             head,
             per_line,
             commits,
@@ -278,12 +282,12 @@ impl Session {
         self: &Arc<Self>,
         root: &Path,
         revision: &str,
-        path: &str,
+        path: &Path,
     ) -> Result<Arc<CommittedBlame>, EngineError> {
         let key = BlameKey {
             root: root.to_path_buf(),
             revision: revision.to_owned(),
-            path: path.to_owned(),
+            path: path.to_path_buf(),
         };
         if let Some(hit) = self.blame_store.get(&key) {
             self.stats.cache_hit();
@@ -302,14 +306,14 @@ impl Session {
         self: &Arc<Self>,
         key: BlameKey,
     ) -> Result<Arc<CommittedBlame>, EngineError> {
-        let (root, revision, path) = (&key.root, key.revision.as_str(), key.path.as_str());
+        let (root, revision, path) = (&key.root, key.revision.as_str(), key.path.as_path());
         self.stats.cache_miss();
         let disk = self.disk_cache.clone();
-        let (rev, rel) = (revision.to_owned(), path.to_owned());
         let started = std::time::Instant::now();
         // One stat decides; reading and decoding a hit goes to a blocking thread.
-        let stored = if disk.contains(&rev, &rel) {
-            tokio::task::spawn_blocking(move || disk.get(&rev, &rel))
+        let stored = if disk.contains(&key) {
+            let key = key.clone();
+            tokio::task::spawn_blocking(move || disk.get(&key))
                 .await
                 .ok()
                 .flatten()
@@ -336,11 +340,11 @@ impl Session {
             Ok(output) => {
                 let ran = started.elapsed();
                 let blame = Arc::new(porcelain::parse(&output).map_err(|e| {
-                    EngineError::git(format!("cannot read git blame of {path}: {e}"))
+                    EngineError::git(format!("cannot read git blame of {}: {e}", path.display()))
                 })?);
                 tracing::debug!(?ran, parsed = ?started.elapsed(), bytes = output.len(), "git blame");
                 let (disk, stored) = (self.disk_cache.clone(), blame.clone());
-                let (rev, rel) = (revision.to_owned(), path.to_owned());
+                let stored_key = key.clone();
                 let mut writes = self.disk_writes.lock().unwrap_or_else(|e| e.into_inner());
                 while writes.try_join_next().is_some() {}
                 // Written a moment later: serializing a large file's blame
@@ -348,7 +352,7 @@ impl Session {
                 writes.spawn(async move {
                     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                     let _ =
-                        tokio::task::spawn_blocking(move || disk.put(&rev, &rel, &stored)).await;
+                        tokio::task::spawn_blocking(move || disk.put(&stored_key, &stored)).await;
                 });
                 drop(writes);
                 self.refresh_commit_graph(root, revision);
@@ -393,21 +397,12 @@ impl Session {
             return;
         };
         tracing::info!(repo = %root.display(), %old, new = %head, "HEAD moved");
-        let args = vec![json!(root), json!(old), json!(head)];
-        match self
-            .call_engine("changed_paths", args, CallHooks::default())
-            .await
-        {
-            Ok(Value::Array(paths)) => {
-                let changed: Vec<String> = paths
-                    .iter()
-                    .filter_map(|p| p.as_str().map(str::to_owned))
-                    .collect();
+        match git::changed_paths(root, &old, head).await {
+            Some(changed) => {
                 let kept = self.blame_store.carry_over(root, &old, head, &changed);
                 tracing::debug!(kept, changed = changed.len(), "blame carried over");
             }
-            Ok(_) => {}
-            Err(err) => tracing::warn!("cannot list changed paths: {err}"),
+            None => tracing::warn!("cannot list the paths changed from {old} to {head}"),
         }
         self.analyses.retain(|key| !key.contains(old.as_str()));
         self.request_refresh();
@@ -455,7 +450,8 @@ impl Session {
     }
 }
 
-fn relative_path(root: &Path, path: &Path) -> String {
+/// `path` relative to `root`, as bytes (git's names need not be UTF-8).
+fn relative_path(root: &Path, path: &Path) -> PathBuf {
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let root = canonical(root);
     // The file itself may not exist yet (a new buffer): canonicalize its folder.
@@ -464,8 +460,8 @@ fn relative_path(root: &Path, path: &Path) -> String {
         _ => path.to_path_buf(),
     };
     path.strip_prefix(&root)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_else(|_| path.to_string_lossy().into_owned())
+        .map(Path::to_path_buf)
+        .unwrap_or(path)
 }
 
 /// One author's share of some lines of a document.

@@ -81,7 +81,7 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
         }
         let Some(id) = current else { continue };
         let commit = &mut commits[id as usize];
-        let text = || String::from_utf8_lossy(value).into_owned();
+        let text = || readable(value);
         let number = || {
             std::str::from_utf8(value)
                 .ok()
@@ -106,11 +106,31 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
         return Err("blame output skipped some lines".to_owned());
     }
     let joined = texts.join(&b'\n');
+    let (text, replaced) = match String::from_utf8(joined) {
+        Ok(text) => (text, None),
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let replaced = String::from_utf8_lossy(&bytes).into_owned();
+            (readable(&bytes), Some(replaced))
+        }
+    };
     Ok(CommittedBlame {
         commits,
         line_commit,
-        text: String::from_utf8_lossy(&joined).into_owned(),
+        text,
+        replaced,
     })
+}
+
+/// Bytes from git as text a person reads: valid UTF-8 as is, any other
+/// byte as Latin-1, the usual encoding of such text (as `gigui.text`).
+pub fn readable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(chunk.invalid().iter().map(|&b| char::from(b)));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -138,6 +158,17 @@ mod tests {
         assert_eq!(blame.commits[1].author, "Bob");
         assert_eq!(blame.commits[1].committer_time, 201);
         assert_eq!(blame.commits[0].summary, "first");
+    }
+
+    #[test]
+    fn latin1_text_reads_as_latin1_and_keeps_a_replaced_variant() {
+        let a = "a".repeat(40);
+        let mut out = format!("{a} 1 1 1\nauthor Jos").into_bytes();
+        out.extend_from_slice(b"\xe9\nfilename f\n\tcaf\xe9\n");
+        let blame = parse(&out).unwrap();
+        assert_eq!(blame.commits[0].author, "Jos\u{e9}");
+        assert_eq!(blame.text, "caf\u{e9}");
+        assert_eq!(blame.replaced.as_deref(), Some("caf\u{fffd}"));
     }
 }
 

@@ -1,0 +1,199 @@
+//! Runs git for the daemon's editor path: a document's first blame, the
+//! paths a HEAD move changed, the user's identity. Repository-wide analyses
+//! run in the engine, under the same policy (`policy.rs`).
+//!
+//! Paths are bytes: a file whose name is not valid UTF-8 is blamed like
+//! any other. Every command has a deadline and is killed when the request
+//! that needed it goes away.
+
+pub mod policy;
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use policy::POLICY;
+
+/// How long a first blame may take before the editor gets an error
+/// instead (a huge file deep in a huge history takes seconds, not minutes).
+pub const BLAME_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long listing the paths a HEAD move changed may take.
+pub const CHANGED_PATHS_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `git <policy> SUBCOMMAND` run in `root`, stdin closed, output piped.
+pub fn command(root: &Path, subcommand: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(policy::config_args(&POLICY.config));
+    cmd.args(policy::carried_over());
+    cmd.arg(subcommand);
+    cmd.args(policy::subcommand_args(subcommand));
+    for var in policy::dropped_env() {
+        cmd.env_remove(var);
+    }
+    cmd.envs(&POLICY.env)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// `git config` reading the user's own configuration (their identity for
+/// "You", the protected settings of `policy::carried_over`). Reading
+/// configuration runs no program a repository could configure.
+pub fn user_config_command(root: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(["-c", "core.fsmonitor=false", "config"]);
+    for var in policy::dropped_env() {
+        if !matches!(
+            var.to_str(),
+            Some("GIT_CONFIG_GLOBAL" | "GIT_CONFIG_SYSTEM" | "GIT_CONFIG_NOSYSTEM")
+        ) {
+            cmd.env_remove(var);
+        }
+    }
+    cmd.env("LC_ALL", "C")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// The line of git's stderr that says what went wrong, in git's words.
+pub fn first_message(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .iter()
+        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .or(lines.first())
+        .map(|l| (*l).to_owned())
+        .unwrap_or_else(|| "(no error output)".to_owned())
+}
+
+/// Runs `cmd` to the end within `timeout`; the child is killed if the
+/// caller's future is dropped or the time runs out.
+async fn output(
+    cmd: std::process::Command,
+    what: &str,
+    timeout: Duration,
+) -> Result<std::process::Output, String> {
+    let child = tokio::process::Command::from(cmd)
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(timeout, child).await {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(err)) => Err(format!("cannot run {what}: {err}")),
+        Err(_) => Err(format!("{what} took longer than {} s", timeout.as_secs())),
+    }
+}
+
+#[derive(Debug)]
+pub enum BlameError {
+    /// The path does not exist at the revision (untracked or new file).
+    NotTracked,
+    /// git could not be started, or failed: the message says which and why.
+    Failed(String),
+}
+
+/// Raw `git blame --porcelain REV -- PATH` (plain blame: no `-w`, `-M` or
+/// `-C`, as an analysis with default settings), for the porcelain parser.
+/// `path` is relative to `root`, as bytes.
+pub async fn blame_porcelain(root: &Path, rev: &str, path: &Path) -> Result<Vec<u8>, BlameError> {
+    if rev.starts_with('-') {
+        return Err(BlameError::Failed(format!("not a revision: {rev}")));
+    }
+    let mut cmd = command(root, "blame");
+    if let Some(objects) = commit_graph(root) {
+        cmd.env("GIT_ALTERNATE_OBJECT_DIRECTORIES", objects);
+    }
+    cmd.args(["--porcelain", rev, "--"]).arg(path);
+    let shown = path.to_string_lossy();
+    let what = format!("git blame {rev} -- {shown}");
+    let output = output(cmd, &what, BLAME_TIMEOUT)
+        .await
+        .map_err(BlameError::Failed)?;
+    if output.status.success() {
+        return Ok(output.stdout);
+    }
+    let message = first_message(&output.stderr);
+    if message.contains("no such path") {
+        return Err(BlameError::NotTracked);
+    }
+    Err(BlameError::Failed(format!(
+        "{what} failed ({}): {message}",
+        output.status
+    )))
+}
+
+/// Repository-relative paths whose content differs between two commits;
+/// `None` when git cannot tell (an unknown commit: everything is stale).
+pub async fn changed_paths(root: &Path, old: &str, new: &str) -> Option<Vec<PathBuf>> {
+    if old.starts_with('-') || new.starts_with('-') {
+        return None;
+    }
+    let mut cmd = command(root, "diff");
+    cmd.args(["--no-renames", "--name-only", "-z", old, new, "--"]);
+    let what = format!("git diff {old} {new}");
+    let output = output(cmd, &what, CHANGED_PATHS_TIMEOUT).await.ok()?;
+    if !output.status.success() {
+        tracing::debug!("{what}: {}", first_message(&output.stderr));
+        return None;
+    }
+    Some(
+        output
+            .stdout
+            .split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| PathBuf::from(OsStr::from_bytes(p)))
+            .collect(),
+    )
+}
+
+/// Where the engine keeps a repository's commit-graph with changed-path
+/// Bloom filters (`location` in python/gigui/commit_graph.py: the same path).
+fn commit_graph_location(root: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(root).ok()?;
+    let digest = Sha256::digest(real.as_os_str().as_bytes());
+    let key: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    Some(
+        dirs::cache_dir()?
+            .join("gitinspector-lsp")
+            .join("commit-graph")
+            .join(key),
+    )
+}
+
+/// The object directory holding the repository's commit-graph, once the
+/// engine has written one: git's blame then skips commits that did not
+/// touch the file without diffing their trees.
+pub fn commit_graph(root: &Path) -> Option<PathBuf> {
+    let objects = commit_graph_location(root)?;
+    objects
+        .join("info/commit-graphs/commit-graph-chain")
+        .is_file()
+        .then_some(objects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_message;
+
+    #[test]
+    fn the_fatal_line_is_the_message() {
+        let err = b"12:00:00.000 trace: built-in: git blame\nfatal: no such path 'x' in HEAD\n";
+        assert_eq!(first_message(err), "fatal: no such path 'x' in HEAD");
+        assert_eq!(first_message(b""), "(no error output)");
+        assert_eq!(first_message(b"warning: odd\n"), "warning: odd");
+    }
+}
