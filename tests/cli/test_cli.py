@@ -12,14 +12,9 @@ import pytest
 from gitfixtures import build_rich_repo
 from oracle import blame_lines, expected
 from support import corpus
+from support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(daemon_bin: Path, *args: str, env: dict[str, str], cwd: Path | None = None):
-    return subprocess.run(
-        [str(daemon_bin), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600
-    )
 
 
 def person_key(author: dict) -> tuple:

@@ -134,6 +134,9 @@ def build_linear(root: Path, spec: CorpusSpec) -> Path:
 Tree = dict[bytes, bytes]  # path -> content
 Person = tuple[str, str]
 
+#: Authors whose names old tools wrote in Latin-1 (no encoding header in the commit).
+LATIN1_AUTHORS = frozenset({"Jos\xe9 Garc\xeda"})
+
 #: Files with the shapes real repositories have and generated ones used to lack.
 LATIN1_NAME = "donn\xe9es/caf\xe9.txt".encode("latin-1")
 SPECIAL_FILES: dict[bytes, bytes] = {
@@ -186,7 +189,8 @@ class _Stream:
         mark = self._mark()
         name, email = who
         msg = message.encode()
-        ident = b"%s <%s> %d +0000" % (name.encode(), email.encode(), when)
+        encoding = "latin-1" if name in LATIN1_AUTHORS else "utf-8"
+        ident = b"%s <%s> %d +0000" % (name.encode(encoding), email.encode(), when)
         self.parts.append(
             b"commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n"
             % (ref.encode(), mark, ident, ident, len(msg), msg)
@@ -245,6 +249,7 @@ class _Project:
         self.sam_link: Person = ("Sam Lee", "samuel@work.example")
         # Mapped by .mailmap onto Dev 01.
         self.old_alias: Person = ("dev one (old laptop)", "dev1@old.example")
+        self.latin1: Person = ("Jos\xe9 Garc\xeda", "jose@example.com")
 
     # -- helpers
     def tick(self) -> int:
@@ -259,6 +264,8 @@ class _Project:
             return self.sam_work
         if r < 0.13:
             return self.old_alias
+        if r < 0.16:
+            return self.latin1
         return self.people[min(int(self.rng.paretovariate(1.2)) - 1, len(self.people) - 1)]
 
     def text(self, path: bytes, n: int) -> bytes:
@@ -287,7 +294,8 @@ class _Project:
             p
             for p in tree
             if p not in avoid
-            and p not in (b".mailmap", b"assets/data.txt", b"empty.txt")
+            and p not in SPECIAL_FILES
+            and p != b".mailmap"
             and not p.startswith(b"keep/")
         )
 
@@ -315,6 +323,16 @@ class _Project:
         t = dict(main_tree)
         t[b"tmp/sam_scratch.txt"] = b"scratch\n" * 5
         main = st.commit("refs/heads/main", t, self.sam_link, self.tick(), "scratch", [main])
+        main_tree = t
+
+        # The special files change too, keeping their shape.
+        t = dict(main_tree)
+        t[b"latin1.txt"] += "d\xe9j\xe0 vu\n".encode("latin-1")
+        t[LATIN1_NAME] = t[LATIN1_NAME].replace(b"encore", "encore l\xe0".encode("latin-1"))
+        t[b"no_newline.txt"] = t[b"no_newline.txt"].replace(b"second", b"second, edited")
+        t[b"bom.py"] += b"Z = 3\n"
+        t[b"win/crlf.txt"] = t[b"win/crlf.txt"].replace(b"crlf line 3\r\n", b"changed\r\n")
+        main = st.commit("refs/heads/main", t, self.latin1, self.tick(), "accents", [main])
         main_tree = t
 
         # A long-lived branch; main renames a file that reaches it only through a merge.

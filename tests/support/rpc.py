@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Any
 
 
+def editor_text(data: bytes, encoding: str = "utf-8") -> str:
+    """A file's text as an editor holds it: decoded (U+FFFD for bytes that are not valid in
+    ENCODING), without a byte order mark, line endings as in the file."""
+    return data.decode(encoding, "replace").removeprefix("\ufeff")
+
+
 class RpcError(Exception):
     def __init__(self, error: dict[str, Any]) -> None:
         super().__init__(f"{error.get('code')}: {error.get('message')}")
@@ -118,9 +124,19 @@ class RpcClient:
         self.notify("initialized", {})
         return result
 
-    def open_document(self, path: Path, version: int = 1, language_id: str = "python") -> str:
-        """Sends `textDocument/didOpen` with the file's text; returns its URI."""
+    def open_document(
+        self,
+        path: Path,
+        version: int = 1,
+        language_id: str = "python",
+        text: str | None = None,
+    ) -> str:
+        """Sends `textDocument/didOpen` with TEXT, by default the file's text as VS Code
+        holds it (UTF-8, bad bytes as U+FFFD, no byte order mark, line endings kept);
+        returns its URI (a name that is not UTF-8 is percent-encoded bytes)."""
         uri = path.as_uri()
+        if text is None:
+            text = editor_text(path.read_bytes())
         self.notify(
             "textDocument/didOpen",
             {
@@ -128,7 +144,7 @@ class RpcClient:
                     "uri": uri,
                     "languageId": language_id,
                     "version": version,
-                    "text": path.read_text(),
+                    "text": text,
                 }
             },
         )

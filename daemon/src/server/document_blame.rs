@@ -243,7 +243,7 @@ impl Session {
             uri,
             buffer,
             Some(repo.root.clone()),
-            relative.to_string_lossy().into_owned(),
+            porcelain::readable(relative.as_os_str().as_encoded_bytes()),
             head,
             per_line,
             commits,

@@ -1,0 +1,80 @@
+"""The editor path on files shaped as in real repositories: unchanged CRLF, mixed-ending,
+byte-order-mark, no-final-newline and Latin-1 files keep their commits whichever way an
+editor decoded them, and a file whose name is not UTF-8 is blamed like any other."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from oracle import blame_lines
+from support import corpus
+from support.blame import line_shas
+from support.rpc import editor_text
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return corpus.build(tmp_path_factory.mktemp("shapes") / "proj", corpus.PRESETS["project-tiny"])
+
+
+def blame(client, path: Path, text: str | None = None, version: int = 1) -> list[str]:
+    uri = client.open_document(path, text=text, version=version)
+    return line_shas(client.request("gitinspector/blame", {"textDocument": {"uri": uri}}))
+
+
+def git_shas(repo: Path, rel: bytes) -> list[str]:
+    return [sha for sha, _, _ in blame_lines(repo, rel)]
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [b"win/crlf.txt", b"win/mixed.txt", b"bom.py", b"no_newline.txt", b"src/pkg0/mod_000.py"],
+)
+def test_unchanged_files_keep_their_commits(start_daemon, project: Path, rel: bytes) -> None:
+    client = start_daemon()
+    client.initialize(project)
+    path = project / os.fsdecode(rel)
+    assert blame(client, path) == git_shas(project, rel)
+
+
+@pytest.mark.parametrize("rel", [b"win/mixed.txt", b"win/crlf.txt"])
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_an_editor_that_normalised_line_endings_still_sees_commits(
+    start_daemon, project: Path, rel: bytes, eol: str
+) -> None:
+    client = start_daemon()
+    client.initialize(project)
+    path = project / os.fsdecode(rel)
+    text = editor_text(path.read_bytes()).replace("\r\n", "\n").replace("\n", eol)
+    assert blame(client, path, text) == git_shas(project, rel)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_latin1_text_keeps_its_commits_however_the_editor_decoded_it(
+    start_daemon, project: Path, encoding: str
+) -> None:
+    # VS Code assumes UTF-8 (U+FFFD); Neovim falls back to latin1
+    client = start_daemon()
+    client.initialize(project)
+    path = project / "latin1.txt"
+    text = editor_text(path.read_bytes(), encoding)
+    assert blame(client, path, text) == git_shas(project, b"latin1.txt")
+    lines = text.split("\n")
+    lines[1] += " edited"
+    shas = blame(client, path, "\n".join(lines), version=2)
+    assert shas[0] == git_shas(project, b"latin1.txt")[0]
+    assert shas[1] == "0" * 40, "the edited line is not committed"
+
+
+def test_a_file_whose_name_is_not_utf8_is_blamed(start_daemon, project: Path) -> None:
+    client = start_daemon()
+    client.initialize(project)
+    path = project / os.fsdecode(corpus.LATIN1_NAME)
+    uri = client.open_document(path, text=editor_text(path.read_bytes(), "latin-1"))
+    assert "%E9" in uri
+    answer = client.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert line_shas(answer) == git_shas(project, corpus.LATIN1_NAME)
+    assert "0" * 40 not in line_shas(answer)
+    assert answer["path"] == "donn\xe9es/caf\xe9.txt", "shown with a readable name"
