@@ -465,9 +465,14 @@ def _unite(contribs: list[tuple[int, _PathMap]], res: HistoryResult) -> tuple[in
     notes conflicts in RES. Returns the lowest rank and the united map."""
     ordered = sorted(contribs, key=lambda c: c[0])  # stable: ties keep the walking order
     d: dict[str, str] = {}
-    for _rank, c in ordered:
+    set_at: dict[str, int] = {}  # rank of the map each entry came from
+    for rank, c in ordered:
         c.refs -= 1
         for k, v in c.d.items():
-            if d.setdefault(k, v) != v:
+            held = d.setdefault(k, v)
+            if k not in set_at:
+                set_at[k] = rank
+            elif held != v and set_at[k] == rank:
+                # only the walking order decided: an incremental update could decide otherwise
                 res.conflicts = True
     return ordered[0][0], d

@@ -256,3 +256,20 @@ def test_clear_caches_and_light_import() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
     api.clear_caches()
     assert not incremental._blame_memo and not incremental._history_memo
+
+
+def test_incremental_on_a_project_shaped_history(tmp_path: Path) -> None:
+    """Merge-heavy history with renames on branches: a commit on top is analyzed
+    incrementally (the branches' differing fates for a path are decided by rank, not by
+    the walking order) and equals a cold analysis and plain git."""
+    from support import corpus
+
+    api.clear_caches()
+    corpus.build(tmp_path / "proj", corpus.PRESETS["project-tiny"])
+    r = RepoBuilder(tmp_path / "proj")
+    chain = Chain(r, {})
+    chain.analyze(log="full", blamed=set(head_files(r.path)))
+    r.write("keep/renamed_on_branch.py", "# rewritten\n")
+    r.write("win/crlf.txt", "new\r\ncontent\r\n")
+    r.commit("on top", EVE)
+    chain.analyze(log="incremental")
