@@ -1,6 +1,7 @@
 //! gitinspector-lsp: a language server and command-line tool for git blame
 //! and authorship statistics, on an embedded Python analysis engine.
 
+mod children;
 mod cli;
 mod engine;
 mod git;
@@ -40,6 +41,8 @@ fn serve() -> ExitCode {
             1
         }
     };
-    // Exit now: engine worker threads must not hold the process open.
+    // Exit now: engine worker threads must not hold the process open, and
+    // no git run for a request of the editor may outlive it.
+    children::kill_all();
     std::process::exit(code)
 }

@@ -84,25 +84,56 @@ impl Repository {
         (name, email)
     }
 
-    /// Resolves a full ref name (`refs/heads/main`) through loose and packed refs.
+    /// Resolves a full ref name (`refs/heads/main`) through loose and packed
+    /// refs. Symbolic refs are followed at most `SYMREF_MAX_DEPTH` times, as
+    /// git does: a loop (a ref naming itself, a -> b -> a) resolves to
+    /// nothing, like an unborn branch.
     pub fn resolve_ref(&self, name: &str) -> Option<String> {
+        let mut name = name.to_owned();
+        for _ in 0..SYMREF_MAX_DEPTH {
+            if !is_ref_name(&name) {
+                return None;
+            }
+            match self.read_ref(&name)? {
+                RefValue::Sha(sha) => return Some(sha),
+                RefValue::Symbolic(target) => name = target,
+            }
+        }
+        tracing::warn!("symbolic refs nest deeper than {SYMREF_MAX_DEPTH} at {name}: a loop?");
+        None
+    }
+
+    fn read_ref(&self, name: &str) -> Option<RefValue> {
         for dir in [&self.git_dir, &self.common_dir] {
             if let Ok(text) = fs::read_to_string(dir.join(name)) {
                 let text = text.trim();
                 if let Some(target) = text.strip_prefix("ref:") {
-                    return self.resolve_ref(target.trim());
+                    return Some(RefValue::Symbolic(target.trim().to_owned()));
                 }
                 if is_sha(text) {
-                    return Some(text.to_owned());
+                    return Some(RefValue::Sha(text.to_owned()));
                 }
             }
         }
         let packed = fs::read_to_string(self.common_dir.join("packed-refs")).ok()?;
         packed.lines().find_map(|line| {
             let (sha, ref_name) = line.split_once(' ')?;
-            (ref_name == name && is_sha(sha)).then(|| sha.to_owned())
+            (ref_name == name && is_sha(sha)).then(|| RefValue::Sha(sha.to_owned()))
         })
     }
+}
+
+/// git follows symbolic refs this deep (refs.h `SYMREF_MAXDEPTH`).
+const SYMREF_MAX_DEPTH: usize = 5;
+
+enum RefValue {
+    Sha(String),
+    Symbolic(String),
+}
+
+/// A ref name that stays inside the git directory (`refs/…`, no `..`).
+fn is_ref_name(name: &str) -> bool {
+    name.starts_with("refs/") && !name.split('/').any(|part| part == ".." || part.is_empty())
 }
 
 pub fn is_sha(text: &str) -> bool {
@@ -156,6 +187,20 @@ mod tests {
         );
 
         assert!(Repository::discover(Path::new("/")).is_none());
+
+        // A loop of symbolic refs resolves to nothing (git: "unknown revision").
+        fs::write(tmp.join(".git/HEAD"), "ref: refs/heads/loop\n").unwrap();
+        fs::write(tmp.join(".git/refs/heads/loop"), "ref: refs/heads/loop\n").unwrap();
+        assert_eq!(repo.head(), None);
+        fs::write(tmp.join(".git/refs/heads/loop"), "ref: refs/heads/other\n").unwrap();
+        fs::write(tmp.join(".git/refs/heads/other"), "ref: refs/heads/loop\n").unwrap();
+        assert_eq!(repo.head(), None);
+        fs::write(tmp.join(".git/HEAD"), "ref: ../../etc/passwd\n").unwrap();
+        assert_eq!(
+            repo.head(),
+            None,
+            "a ref outside the git directory is not read"
+        );
         fs::remove_dir_all(&tmp).unwrap();
     }
 }

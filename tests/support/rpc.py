@@ -58,6 +58,8 @@ class RpcClient:
         self.notifications: list[dict[str, Any]] = []
         self.server_requests: list[dict[str, Any]] = []
         self.protocol_errors: list[str] = []
+        #: error responses that name no request (JSON-RPC's `id: null`)
+        self.errors_without_id: list[dict[str, Any]] = []
         self.answer_server_requests = answer_server_requests
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
@@ -81,6 +83,30 @@ class RpcClient:
             message["params"] = params
         self._send(message)
         return request_id, future
+
+    def send_bytes(self, data: bytes, expect_id: int | str | None = None) -> Future | None:
+        """Writes DATA to the daemon's stdin as is (malformed frames, partial frames);
+        with EXPECT_ID, returns the future of the response carrying that id."""
+        future: Future | None = None
+        if expect_id is not None:
+            future = Future()
+            with self._lock:
+                self._pending[expect_id] = future
+        with self._write_lock:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        return future
+
+    def wait_errors_without_id(self, count: int, timeout: float = 30) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.errors_without_id) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"{len(self.errors_without_id)} of {count} errors")
+                self._cond.wait(remaining)
+            return list(self.errors_without_id)
 
     def send_raw(self, message: dict[str, Any]) -> Future:
         """Sends a request exactly as given (for odd but valid shapes)."""
@@ -231,6 +257,10 @@ class RpcClient:
         elif "method" in message:
             with self._cond:
                 self.notifications.append(message)
+                self._cond.notify_all()
+        elif message.get("id") is None and "error" in message:
+            with self._cond:
+                self.errors_without_id.append(message)
                 self._cond.notify_all()
         else:
             with self._lock:

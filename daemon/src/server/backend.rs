@@ -52,7 +52,14 @@ impl Backend {
     /// Applies client configuration; a bad value is reported, not fatal.
     pub(super) async fn apply_config(&self, value: &Value) {
         match Config::from_value(value) {
-            Ok(config) => {
+            Ok((config, warnings)) => {
+                for warning in warnings {
+                    tracing::warn!("{warning}");
+                    self.session
+                        .client
+                        .show_message(MessageType::WARNING, warning)
+                        .await;
+                }
                 // Blame gets the budget; finished analyses half as much again.
                 self.session
                     .blame_store

@@ -52,13 +52,26 @@ impl Default for CodeLensConfig {
 
 impl Config {
     /// Accepts `{"gitinspector": {...}}` (VS Code style sections) or the
-    /// object itself; unknown keys are ignored, a bad value is an error.
-    pub fn from_value(value: &Value) -> Result<Config, String> {
+    /// object itself; unknown keys are ignored, a value of the wrong type is
+    /// an error. A value of the right type that cannot work (a `dateFormat`
+    /// pattern chrono cannot format) falls back to its default, with a
+    /// warning to show.
+    pub fn from_value(value: &Value) -> Result<(Config, Vec<String>), String> {
         let section = value.get("gitinspector").unwrap_or(value);
         if section.is_null() {
-            return Ok(Config::default());
+            return Ok((Config::default(), Vec::new()));
         }
-        Config::deserialize(section).map_err(|e| format!("invalid gitinspector configuration: {e}"))
+        let mut config = Config::deserialize(section)
+            .map_err(|e| format!("invalid gitinspector configuration: {e}"))?;
+        let mut warnings = Vec::new();
+        if let Err(why) = super::format::check_date_format(&config.date_format) {
+            warnings.push(format!(
+                "gitinspector.dateFormat {:?} {why}; using \"relative\"",
+                config.date_format
+            ));
+            config.date_format = Config::default().date_format;
+        }
+        Ok((config, warnings))
     }
 }
 
@@ -69,10 +82,25 @@ mod tests {
 
     #[test]
     fn partial_configuration_keeps_defaults() {
-        let c = Config::from_value(&json!({"gitinspector": {"inlayHints": {"enabled": true}}}))
-            .unwrap();
-        assert!(c.inlay_hints.enabled && c.code_lens.file);
-        assert_eq!(Config::from_value(&Value::Null).unwrap(), Config::default());
+        let (c, warnings) =
+            Config::from_value(&json!({"gitinspector": {"inlayHints": {"enabled": true}}}))
+                .unwrap();
+        assert!(c.inlay_hints.enabled && c.code_lens.file && warnings.is_empty());
+        assert_eq!(
+            Config::from_value(&Value::Null).unwrap().0,
+            Config::default()
+        );
         assert!(Config::from_value(&json!({"dateFormat": 3})).is_err());
+    }
+
+    #[test]
+    fn a_date_pattern_chrono_cannot_format_falls_back_with_a_warning() {
+        for bad in ["%Q", "%Y-%", "%"] {
+            let (c, warnings) = Config::from_value(&json!({"dateFormat": bad})).unwrap();
+            assert_eq!(c.date_format, "relative", "{bad}");
+            assert_eq!(warnings.len(), 1, "{bad}");
+        }
+        let (c, warnings) = Config::from_value(&json!({"dateFormat": "%d.%m.%Y"})).unwrap();
+        assert_eq!((c.date_format.as_str(), warnings.len()), ("%d.%m.%Y", 0));
     }
 }

@@ -1,5 +1,8 @@
 //! Dates and the blame text template.
 
+use std::fmt::Write;
+
+use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, Local, TimeZone, Utc};
 
 use super::blame_cache::{CommitInfo, NOT_COMMITTED};
@@ -35,14 +38,34 @@ pub fn absolute_date(timestamp: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A date as the configuration asks: "relative", "absolute" or a strftime pattern.
+/// Whether `dateFormat` can format dates: "relative", "absolute", or a
+/// strftime pattern chrono reads in full.
+pub fn check_date_format(format: &str) -> Result<(), String> {
+    if matches!(format, "relative" | "absolute") {
+        return Ok(());
+    }
+    if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+        return Err("is not a strftime pattern chrono can use".to_owned());
+    }
+    Ok(())
+}
+
+/// A date as the configuration asks: "relative", "absolute" or a strftime
+/// pattern (one chrono cannot use gives the absolute date, never a panic).
 pub fn date(timestamp: i64, format: &str) -> String {
     match format {
         "relative" => relative_date(timestamp, Utc::now().timestamp()),
         "absolute" => absolute_date(timestamp),
-        pattern => DateTime::from_timestamp(timestamp, 0)
-            .map(|t| t.with_timezone(&Local).format(pattern).to_string())
-            .unwrap_or_default(),
+        pattern => {
+            let Some(t) = DateTime::from_timestamp(timestamp, 0) else {
+                return String::new();
+            };
+            let mut out = String::new();
+            match write!(out, "{}", t.with_timezone(&Local).format(pattern)) {
+                Ok(()) => out,
+                Err(_) => absolute_date(timestamp),
+            }
+        }
     }
 }
 
@@ -56,7 +79,7 @@ pub fn blame_text(template: &str, commit: &CommitInfo, date_format: &str) -> Str
         .replace("${email}", &commit.email)
         .replace("${date}", &date(commit.author_time, date_format))
         .replace("${summary}", &commit.summary)
-        .replace("${sha}", &commit.sha[..commit.sha.len().min(8)])
+        .replace("${sha}", commit.sha.get(..8).unwrap_or(&commit.sha))
 }
 
 #[cfg(test)]
@@ -69,5 +92,12 @@ mod tests {
         assert_eq!(relative_date(0, 3 * 86_400 + 5), "3 days ago");
         assert_eq!(relative_date(0, 3_600), "1 hour ago");
         assert_eq!(relative_date(0, 800 * 86_400), "2 years ago");
+    }
+
+    #[test]
+    fn a_bad_pattern_formats_the_absolute_date_instead_of_panicking() {
+        assert_eq!(date(0, "%Q"), absolute_date(0));
+        assert_eq!(date(0, "%Y-%"), absolute_date(0));
+        assert!(check_date_format("%Q").is_err());
     }
 }

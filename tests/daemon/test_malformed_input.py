@@ -1,0 +1,160 @@
+"""No frame an editor (or anything else on our stdin) sends can take the daemon down: each
+malformed one gets its JSON-RPC error, with its id where one can be read, and the next
+well-formed message is served. The editor going away ends the daemon and its git runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from support.gitrepo import GitRepo
+
+
+def frame(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def request(id_: object, method: str = "gitinspector/healthCheck", **extra) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": id_, "method": method, **extra}).encode()
+
+
+def still_serving(client) -> None:
+    assert client.request("gitinspector/healthCheck", timeout=30)["status"] == "ok"
+    assert client.proc.poll() is None
+
+
+# (what, bytes sent, expected code, the id the error must carry or None)
+DEEP = b'{"jsonrpc":"2.0","id":7,"method":"x","params":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+CASES = [
+    ("missing Content-Length", b"Content-Type: a\r\n\r\n" + request(1), -32700, None),
+    ("non-numeric Content-Length", b"Content-Length: abc\r\n\r\n" + request(2), -32700, None),
+    ("negative Content-Length", b"Content-Length: -5\r\n\r\n" + request(3), -32700, None),
+    ("overflowing Content-Length", b"Content-Length: 99999999999999999999\r\n\r\n", -32700, None),
+    ("invalid JSON", frame(b'{"jsonrpc": "2.0", "id": 4, "method"'), -32700, None),
+    ("batch array", frame(b"[" + request(5) + b"]"), -32600, None),
+    ("100k-deep nesting", frame(DEEP), -32700, None),
+    ("non-UTF-8 bytes", frame(b'{"jsonrpc":"2.0","id":8,"method":"x\xff\xfe"}'), -32700, None),
+    ("1 MB junk header", b"X" * (1 << 20) + b"\r\n\r\n", -32700, None),
+    ('jsonrpc "1.0"', frame(request(11, jsonrpc="1.0")), -32600, 11),
+    ("object id", frame(request({"a": 1})), -32600, None),
+    ("float id", frame(request(1.5)), -32600, None),
+    ("unknown $/ request", frame(request(13, "$/unknownThing")), -32601, 13),
+    ("not an object", frame(b'"just a string"'), -32600, None),
+]
+
+
+@pytest.mark.parametrize(("what", "data", "code", "error_id"), CASES, ids=[c[0] for c in CASES])
+def test_a_malformed_frame_gets_its_error_and_the_daemon_serves_on(
+    daemon, what: str, data: bytes, code: int, error_id: object
+) -> None:
+    if error_id is None:
+        daemon.send_bytes(data)
+        (error,) = daemon.wait_errors_without_id(1)
+    else:
+        future = daemon.send_bytes(data, expect_id=error_id)
+        error = future.result(timeout=30)
+    assert error["error"]["code"] == code, error
+    still_serving(daemon)
+
+
+def test_every_malformed_frame_in_one_stream_then_a_request(daemon) -> None:
+    stream = b"".join(data for _, data, _, _ in CASES)
+    answered = [daemon.send_bytes(b"", expect_id=i) for _, _, _, i in CASES if i is not None]
+    daemon.send_bytes(stream)
+    for future in answered:
+        assert "error" in future.result(timeout=30)
+    still_serving(daemon)
+    assert daemon.proc.poll() is None
+
+
+def test_a_bom_before_the_body_is_read_as_json(daemon) -> None:
+    future = daemon.send_bytes(frame(b"\xef\xbb\xbf" + request(21)), expect_id=21)
+    assert future.result(timeout=30)["result"]["status"] == "ok"
+
+
+def test_a_frame_split_across_writes_is_one_message(daemon) -> None:
+    data = frame(request(22))
+    future = daemon.send_bytes(data[:7], expect_id=22)
+    time.sleep(0.05)
+    daemon.send_bytes(data[7:30])
+    time.sleep(0.05)
+    daemon.send_bytes(data[30:])
+    assert future.result(timeout=30)["result"]["status"] == "ok"
+
+
+def _slow_git(tmp_path: Path) -> dict[str, str]:
+    """A `git` first on PATH whose `blame` never finishes (as on a huge file in a huge
+    history); every other command is the real git."""
+    real = "/usr/bin/git" if os.path.exists("/usr/bin/git") else "git"
+    bindir = tmp_path / "slowgit"
+    bindir.mkdir()
+    script = bindir / "git"
+    script.write_text(
+        f'#!/bin/sh\nfor a in "$@"; do [ "$a" = blame ] && exec sleep 600; done\nexec {real} "$@"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return {"PATH": f"{bindir}:{os.environ['PATH']}"}
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != b"Z":
+                found.append(int(entry))
+    return found
+
+
+@pytest.fixture
+def stuck(start_daemon, tmp_path: Path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("one", {"a.py": "x = 1\n"}, ("A", "a@example.com"))
+    client = start_daemon(_slow_git(tmp_path))
+    client.initialize(repo.root)
+    uri = client.open_document(repo.root / "a.py")
+    return client, uri
+
+
+def test_cancellation_and_quick_requests_get_through_a_flood_of_stuck_requests(stuck) -> None:
+    client, uri = stuck
+    params = {"textDocument": {"uri": uri}}
+    flood = [client.send_request("gitinspector/blame", params) for _ in range(600)]
+    started = time.monotonic()
+    assert client.request("gitinspector/healthCheck", timeout=10)["status"] == "ok"
+    assert time.monotonic() - started < 5
+    first_id, first = flood[0]
+    client.cancel(first_id)
+    assert first.result(timeout=10)["error"]["code"] == -32800
+    busy = [f for _, f in flood[-50:] if f.done() and "error" in f.result()]
+    assert busy and all(f.result()["error"]["code"] == -32802 for f in busy), (
+        "requests past the limit are refused at once, not queued"
+    )
+
+
+def test_the_editor_going_away_ends_the_daemon_and_its_git(stuck) -> None:
+    client, uri = stuck
+    client.send_request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    deadline = time.monotonic() + 10
+    while not _children(client.proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    git = _children(client.proc.pid)
+    assert git, "the stuck git blame runs"
+    started = time.monotonic()
+    client.proc.stdin.close()
+    client.proc.wait(timeout=5)
+    assert time.monotonic() - started < 1.5
+    time.sleep(0.1)
+    assert not [
+        pid
+        for pid in git
+        if Path(f"/proc/{pid}").exists()
+        and b"Z" not in Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1][:3]
+    ]
