@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use tokio::sync::OnceCell;
+
 use serde_json::{json, Value};
 use tower_lsp::lsp_types::Url;
 
@@ -192,6 +194,27 @@ impl Session {
                 return Ok(view.clone());
             }
         }
+        // Requests for one version of a document share one build.
+        let key = (uri.clone(), version, head.clone());
+        let cell = match version {
+            Some(_) => self.view_builds.entry(key.clone()).or_default().clone(),
+            None => Arc::new(OnceCell::new()),
+        };
+        let result = cell
+            .get_or_init(|| self.build_view(uri, &path, repo, head))
+            .await
+            .clone();
+        self.view_builds.remove(&key);
+        result
+    }
+
+    async fn build_view(
+        self: &Arc<Self>,
+        uri: &Url,
+        path: &Path,
+        repo: Option<Repository>,
+        head: Option<String>,
+    ) -> Result<Arc<DocumentBlame>, EngineError> {
         let buffer = match self.documents.get(uri) {
             Some(doc) => Buffer {
                 version: Some(doc.version),
@@ -199,12 +222,20 @@ impl Session {
                 language_id: Some(doc.language_id.clone()),
                 supplied_blocks: doc.blocks.clone(),
             },
-            None => Buffer {
-                version: None,
-                text: std::fs::read_to_string(&path).unwrap_or_default(),
-                language_id: None,
-                supplied_blocks: None,
-            },
+            None => {
+                let path = path.to_path_buf();
+                let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or_default();
+                Buffer {
+                    version: None,
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    language_id: None,
+                    supplied_blocks: None,
+                }
+            }
         };
         let started = std::time::Instant::now();
         let Some(repo) = repo else {
@@ -220,34 +251,30 @@ impl Session {
             Some(head) => self.committed_blame(&repo.root, head, &relative).await?,
             None => Arc::new(CommittedBlame::untracked()),
         };
-        let mut buffer_lines = split_lines(&buffer.text);
-        if let Some(first) = buffer_lines.first_mut() {
-            *first = first.strip_prefix('\u{feff}').unwrap_or(first);
-        }
-        let mapping = map_lines(&committed.lines_like(&buffer.text), &buffer_lines);
-        // The not-committed entry is always last, used or not: the commit
-        // table then stays the same for every version of the document at one
-        // revision, and a delta answer never has to resend it.
-        let mut commits = committed.commits.clone();
-        let not_committed = commits.len() as u32;
-        commits.push(CommitInfo::not_committed());
-        let per_line = mapping
-            .iter()
-            .map(|m| match m {
-                Some(i) => committed.line_commit[*i as usize],
-                None => not_committed,
-            })
-            .collect();
         let version = buffer.version;
-        let view = Arc::new(DocumentBlame::new(
-            uri,
-            buffer,
-            Some(repo.root.clone()),
-            porcelain::readable(relative.as_os_str().as_encoded_bytes()),
-            head,
-            per_line,
-            commits,
-        ));
+        let large = buffer.text.len() > LARGE_BUFFER;
+        let (uri_owned, root) = (uri.clone(), repo.root.clone());
+        let map = move || {
+            let (lines, commits) = map_onto_buffer(&committed, &buffer.text);
+            DocumentBlame::new(
+                &uri_owned,
+                buffer,
+                Some(root),
+                porcelain::readable(relative.as_os_str().as_encoded_bytes()),
+                head,
+                lines,
+                commits,
+            )
+        };
+        // A large buffer's diff must not hold up the protocol loop.
+        let view = if large {
+            tokio::task::spawn_blocking(map)
+                .await
+                .map_err(|e| EngineError::git(format!("blame view failed: {e}")))?
+        } else {
+            map()
+        };
+        let view = Arc::new(view);
         if version.is_some() {
             self.views.insert(uri.clone(), view.clone());
         }
@@ -448,6 +475,32 @@ impl Session {
         self.commit_cache.insert(key, details.clone());
         Ok(details)
     }
+}
+
+/// Buffers this large (bytes) are mapped on a blocking thread.
+const LARGE_BUFFER: usize = 256 << 10;
+
+/// Per buffer line, an index into the returned commit table: the committed
+/// blame's commits, then "not committed" (always last, used or not: the
+/// table then stays the same for every version of the document at one
+/// revision, and a delta answer never has to resend it).
+fn map_onto_buffer(committed: &CommittedBlame, text: &str) -> (Vec<u32>, Vec<CommitInfo>) {
+    let mut buffer_lines = split_lines(text);
+    if let Some(first) = buffer_lines.first_mut() {
+        *first = first.strip_prefix('\u{feff}').unwrap_or(first);
+    }
+    let mapping = map_lines(&committed.lines_like(text), &buffer_lines);
+    let mut commits = committed.commits.clone();
+    let not_committed = commits.len() as u32;
+    commits.push(CommitInfo::not_committed());
+    let lines = mapping
+        .iter()
+        .map(|m| {
+            m.and_then(|i| committed.line_commit.get(i as usize).copied())
+                .unwrap_or(not_committed)
+        })
+        .collect();
+    (lines, commits)
 }
 
 /// `path` relative to `root`, as bytes (git's names need not be UTF-8).

@@ -1,29 +1,83 @@
 //! Maps the blame of committed content onto an edited buffer: lines the
 //! diff keeps equal keep their commit, all others are not committed.
+//!
+//! The diff is imara-diff's Myers diff, with git's cost heuristics and its
+//! preprocessing (lines found on one side only are set aside first):
+//! near-linear on real edits and bounded on pathological ones (re-indenting
+//! 40,000 lines of a 200,000-line file, changing every tenth line, reversing
+//! the file), where a plain Myers diff is quadratic. (imara-diff's histogram
+//! diff is quadratic when every tenth line changes.)
 
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use std::ops::Range;
+
+use imara_diff::intern::Interner;
+use imara_diff::{diff_with_tokens, Algorithm};
 
 /// For each buffer line, the index of the committed line it is, if unchanged.
 pub fn map_lines(committed: &[&str], buffer: &[&str]) -> Vec<Option<u32>> {
-    let mut mapped = vec![None; buffer.len()];
     if committed == buffer {
-        for (i, slot) in mapped.iter_mut().enumerate() {
-            *slot = Some(i as u32);
-        }
-        return mapped;
+        return (0..buffer.len() as u32).map(Some).collect();
     }
-    for op in capture_diff_slices(Algorithm::Myers, committed, buffer) {
-        if let DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } = op
+    // Most edits touch a few lines: the common head and tail are compared
+    // once, and only the middle is diffed.
+    let head = committed
+        .iter()
+        .zip(buffer)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let tail = committed[head..]
+        .iter()
+        .rev()
+        .zip(buffer[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old_middle, new_middle) = (
+        &committed[head..committed.len() - tail],
+        &buffer[head..buffer.len() - tail],
+    );
+    let mut interner = Interner::new(old_middle.len() + new_middle.len());
+    let before: Vec<_> = old_middle.iter().map(|l| interner.intern(*l)).collect();
+    let after: Vec<_> = new_middle.iter().map(|l| interner.intern(*l)).collect();
+    let mut mapped = vec![None; buffer.len()];
+    for (i, slot) in mapped.iter_mut().enumerate().take(head) {
+        *slot = Some(i as u32);
+    }
+    let shift = committed.len() as i64 - buffer.len() as i64;
+    for (j, slot) in mapped.iter_mut().enumerate().skip(buffer.len() - tail) {
+        *slot = Some((j as i64 + shift) as u32);
+    }
+    // Changes come in order; the lines between two changes are equal.
+    let (mut old, mut new) = (head as u32, head as u32);
+    let mut keep_equal = |old_end: u32, new_end: u32, old: u32, new: u32| {
+        for (k, slot) in mapped
+            .iter_mut()
+            .enumerate()
+            .take(new_end as usize)
+            .skip(new as usize)
         {
-            for k in 0..len {
-                mapped[new_index + k] = Some((old_index + k) as u32);
-            }
+            *slot = Some(old + (k as u32 - new));
         }
-    }
+        debug_assert_eq!(old_end - old, new_end - new);
+    };
+    let offset = head as u32;
+    let sink = |before: Range<u32>, after: Range<u32>| {
+        keep_equal(before.start + offset, after.start + offset, old, new);
+        old = before.end + offset;
+        new = after.end + offset;
+    };
+    diff_with_tokens(
+        Algorithm::Myers,
+        &before,
+        &after,
+        interner.num_tokens(),
+        sink,
+    );
+    keep_equal(
+        (committed.len() - tail) as u32,
+        (buffer.len() - tail) as u32,
+        old,
+        new,
+    );
     mapped
 }
 
@@ -48,5 +102,100 @@ mod tests {
             vec![Some(0), Some(2)]
         );
         assert_eq!(map_lines(&[], &["x"]), vec![None]);
+        assert_eq!(map_lines(&["x"], &[]), Vec::<Option<u32>>::new());
+    }
+
+    /// Every mapped line is equal to the committed line it maps to, and the
+    /// mapping keeps order: whatever the edit, blame never lands on a line
+    /// that says something else.
+    #[test]
+    fn mappings_are_equal_lines_in_order() {
+        let committed: Vec<String> = (0..3000).map(|i| format!("line {}", i % 97)).collect();
+        let committed: Vec<&str> = committed.iter().map(String::as_str).collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let extra: Vec<String> = (0..200).map(|i| format!("new {i}")).collect();
+        for _ in 0..50 {
+            let mut buffer = committed.clone();
+            for _ in 0..(next() % 40) {
+                let at = (next() as usize) % (buffer.len() + 1);
+                match next() % 3 {
+                    0 if at < buffer.len() => {
+                        buffer.remove(at);
+                    }
+                    1 => buffer.insert(at, &extra[(next() % 200) as usize]),
+                    _ => buffer.insert(at, committed[(next() % 3000) as usize]),
+                }
+            }
+            let mapped = map_lines(&committed, &buffer);
+            assert_eq!(mapped.len(), buffer.len());
+            let mut last = None;
+            for (j, m) in mapped.iter().enumerate() {
+                if let Some(i) = m {
+                    assert_eq!(committed[*i as usize], buffer[j]);
+                    assert!(last < Some(*i));
+                    last = Some(*i);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    /// `cargo test --release line_map_timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn line_map_timing() {
+        let lines: Vec<String> = (0..200_000)
+            .map(|i| format!("    let value_{i} = compute({i}, {});", i * 7))
+            .collect();
+        let committed: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let time = |name: &str, buffer: &[&str]| {
+            let t = std::time::Instant::now();
+            let m = super::map_lines(&committed, buffer);
+            let kept = m.iter().filter(|x| x.is_some()).count();
+            eprintln!("{name}: {:?} ({kept} kept)", t.elapsed());
+        };
+        let mut one = committed.clone();
+        one[100_000] = "edited";
+        time("one edit", &one);
+        let reindented: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                if (50_000..90_000).contains(&i) {
+                    format!("  {l}")
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        let r: Vec<&str> = reindented.iter().map(String::as_str).collect();
+        time("reindent 40k", &r);
+        let all: Vec<String> = lines.iter().map(|l| l.trim().to_owned()).collect();
+        let a: Vec<&str> = all.iter().map(String::as_str).collect();
+        time("reformat all", &a);
+        let mut shuffled = committed.clone();
+        shuffled.reverse();
+        time("reversed", &shuffled);
+        let tenth: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                if i % 10 == 0 {
+                    l.to_uppercase()
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        let t: Vec<&str> = tenth.iter().map(String::as_str).collect();
+        time("every tenth line", &t);
     }
 }

@@ -22,6 +22,10 @@ use crate::engine::{CallHooks, Engine, EngineError, EngineErrorKind, LogRecord, 
 
 /// The outcome of loading one file's committed blame.
 pub type BlameLoad = Result<Arc<CommittedBlame>, EngineError>;
+/// A document, its version and the HEAD its blame is for.
+pub type ViewKey = (Url, Option<i32>, Option<String>);
+/// The outcome of building a document's blame view.
+pub type ViewBuild = Result<Arc<DocumentBlame>, EngineError>;
 
 /// What the client said it supports, from `initialize`.
 #[derive(Default)]
@@ -42,6 +46,8 @@ pub struct Session {
     pub documents: DashMap<Url, Document>,
     /// Last computed blame per open document (checked against version and HEAD).
     pub views: DashMap<Url, Arc<DocumentBlame>>,
+    /// Views being built, so concurrent requests for one version share one build.
+    pub view_builds: DashMap<ViewKey, Arc<OnceCell<ViewBuild>>>,
     /// Blame answers each document's client may hold (for deltas).
     pub answers: DashMap<Url, AnswerHistory>,
     /// The HEAD each repository's commit-graph was last refreshed at.
@@ -84,6 +90,7 @@ impl Session {
             workspace_folders: RwLock::default(),
             documents: DashMap::new(),
             views: DashMap::new(),
+            view_builds: DashMap::new(),
             answers: DashMap::new(),
             graph_heads: DashMap::new(),
             repo_heads: DashMap::new(),
@@ -177,7 +184,7 @@ const LARGE_CALLS: [&str; 2] = ["execute_analysis", "get_blame_data"];
 
 /// Gives memory freed after a large call back to the system: a long-lived
 /// daemon should not keep the peak of its largest analysis resident.
-fn release_free_memory() {
+pub fn release_free_memory() {
     // SAFETY: malloc_trim only returns unused heap pages to the kernel.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     unsafe {
