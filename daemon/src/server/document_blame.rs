@@ -243,7 +243,7 @@ impl Session {
             let view = DocumentBlame::new(uri, buffer, None, path, None, vec![], vec![]);
             return Ok(Arc::new(view));
         };
-        let relative = relative_path(&repo.root, &path);
+        let relative = relative_path(&repo.root, path);
         if let Some(head) = &head {
             self.note_head(&repo.root, head).await;
         }
