@@ -18,8 +18,25 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match args.command.unwrap_or(cli::Command::Serve) {
         cli::Command::Serve => serve(),
-        cli::Command::Analyze(a) => cli::report(cli::analyze::run(*a)),
-        cli::Command::Blame(b) => cli::report(cli::blame::run(b)),
+        cli::Command::Analyze(a) => {
+            quiet_on_closed_pipe();
+            cli::report(cli::analyze::run(*a))
+        }
+        cli::Command::Blame(b) => {
+            quiet_on_closed_pipe();
+            cli::report(cli::blame::run(b))
+        }
+    }
+}
+
+/// A command whose reader went away (`analyze … | head -1`) ends quietly,
+/// as Unix tools do, instead of panicking in `println!`: the default action
+/// of SIGPIPE (which Rust ignores) is restored. Not for `serve`, which must
+/// see a closed output as an error to handle.
+fn quiet_on_closed_pipe() {
+    // SAFETY: sets a signal's disposition to its default; no handler runs our code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

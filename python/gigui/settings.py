@@ -176,14 +176,14 @@ def load_settings() -> Settings:
 
     path = settings_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return _model()()
     except OSError as exc:
         log.warning("cannot read settings file %s: %s; using defaults", path, exc)
         return _model()()
     try:
-        return validate_settings(json.loads(text))
+        return validate_settings(json.loads(data.decode("utf-8")))
     except (ValueError, InvalidSettingsError) as exc:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime()) + f"-{time.time_ns() % 10**9}"
         aside = path.with_name(f"{SETTINGS_FILE}.corrupt-{stamp}")

@@ -102,6 +102,24 @@ impl CommittedBlame {
         lines
     }
 
+    /// Whether every index points into `commits` and the texts have one
+    /// line per blamed line: what is read from disk is checked before use.
+    pub fn is_consistent(&self) -> bool {
+        let lines = self.line_commit.len();
+        let line_count = |text: &str| {
+            if lines == 0 {
+                text.is_empty()
+            } else {
+                memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1 == lines
+            }
+        };
+        self.line_commit
+            .iter()
+            .all(|&i| (i as usize) < self.commits.len())
+            && line_count(&self.text)
+            && self.replaced.as_deref().is_none_or(line_count)
+    }
+
     fn approx_bytes(&self) -> usize {
         let text = self.text.len() + self.replaced.as_ref().map_or(0, String::len);
         let commits: usize = self

@@ -19,6 +19,8 @@ use super::blame_cache::{BlameKey, CommittedBlame};
 const FORMAT: u32 = 4;
 /// Pruned down to this size (oldest files first) when the daemon starts.
 const MAX_BYTES: u64 = 512 << 20;
+/// Temporary files older than this are left over from a failed write.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -91,7 +93,8 @@ impl DiskCache {
                 if s.format == FORMAT
                     && s.repository == key.root.to_string_lossy()
                     && s.revision == key.revision
-                    && s.path == key.path.to_string_lossy() =>
+                    && s.path == key.path.to_string_lossy()
+                    && s.blame.is_consistent() =>
             {
                 Some(s.blame)
             }
@@ -120,7 +123,9 @@ impl DiskCache {
     }
 
     fn write_atomically(&self, file: &Path, stored: &StoredRef<'_>) -> std::io::Result<()> {
-        let dir = file.parent().expect("cache files live in a folder");
+        let dir = file
+            .parent()
+            .ok_or_else(|| std::io::Error::other("a cache file outside any folder"))?;
         fs::create_dir_all(dir)?;
         let temp = dir.join(format!(
             ".tmp-{}-{}",
@@ -129,12 +134,16 @@ impl DiskCache {
         ));
         // Buffered: unbuffered, serde_json makes a write syscall per token.
         let mut out = std::io::BufWriter::with_capacity(256 << 10, fs::File::create(&temp)?);
-        serde_json::to_writer(&mut out, stored)?;
-        out.flush()?;
+        let written = serde_json::to_writer(&mut out, stored)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.flush());
         drop(out);
-        fs::rename(&temp, file).inspect_err(|_| {
-            let _ = fs::remove_file(&temp);
-        })
+        // A full disk must not leave the partial file behind.
+        written
+            .and_then(|()| fs::rename(&temp, file))
+            .inspect_err(|_| {
+                let _ = fs::remove_file(&temp);
+            })
     }
 
     /// Removes the least recently written files beyond the size bound, and
@@ -150,10 +159,21 @@ impl DiskCache {
             }
         }
         let mut files: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
+        let stale = SystemTime::now()
+            .checked_sub(STALE_TEMP)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
         for shard in fs::read_dir(dir).into_iter().flatten().flatten() {
             for entry in fs::read_dir(shard.path()).into_iter().flatten().flatten() {
                 if let Ok(meta) = entry.metadata() {
                     let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                    // A writer that died (or met a full disk) left a temporary
+                    // file; one this old is no other daemon's write in progress.
+                    if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                        if modified < stale {
+                            let _ = fs::remove_file(entry.path());
+                        }
+                        continue;
+                    }
                     files.push((modified, meta.len(), entry.path()));
                 }
             }
@@ -236,6 +256,46 @@ mod tests {
         fs::write(&file, b"{ truncated").unwrap();
         assert!(cache.get(&key("/r", "abc", "f.py")).is_none());
         assert!(!file.exists(), "a corrupt entry is removed");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_entry_with_indices_out_of_range_is_removed_and_missed() {
+        let dir = temp_dir("range");
+        let cache = DiskCache::open(Some(dir.clone()));
+        let mut blame = sample(3);
+        blame.line_commit = vec![0, 7, 0];
+        cache.put(&key("/r", "abc", "f.py"), &blame);
+        let file = cache.file_for(&key("/r", "abc", "f.py")).unwrap();
+        assert!(file.exists());
+        assert!(cache.get(&key("/r", "abc", "f.py")).is_none());
+        assert!(!file.exists(), "the bad entry is removed, not read again");
+        let mut short = sample(3);
+        short.text = "only one line".into();
+        cache.put(&key("/r", "abc", "g.py"), &short);
+        assert!(cache.get(&key("/r", "abc", "g.py")).is_none());
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn prune_removes_old_temporary_files_only() {
+        let dir = temp_dir("tmp");
+        let cache = DiskCache::open(Some(dir.clone()));
+        fs::create_dir_all(dir.join("ab")).unwrap();
+        let old = dir.join("ab/.tmp-1-1");
+        let fresh = dir.join("ab/.tmp-1-2");
+        fs::write(&old, b"partial").unwrap();
+        fs::write(&fresh, b"partial").unwrap();
+        let long_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        cache.prune();
+        assert!(!old.exists(), "a write that died long ago is cleaned up");
+        assert!(fresh.exists(), "another daemon may be writing this one");
         fs::remove_dir_all(dir).unwrap();
     }
 

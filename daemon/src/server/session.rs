@@ -63,6 +63,8 @@ pub struct Session {
     /// Committed blame being computed, so concurrent requests share one load.
     pub loading: DashMap<BlameKey, Arc<OnceCell<BlameLoad>>>,
     pub commit_cache: DashMap<(PathBuf, String, Option<String>), Arc<Value>>,
+    /// Held while settings are saved (FIFO: saves land in the order they came).
+    pub settings_writes: tokio::sync::Mutex<()>,
     engine: OnceCell<Result<Arc<Engine>, EngineError>>,
     log_sink: LogSink,
     pub stats: Stats,
@@ -97,6 +99,7 @@ impl Session {
             users: DashMap::new(),
             loading: DashMap::new(),
             commit_cache: DashMap::new(),
+            settings_writes: tokio::sync::Mutex::new(()),
             engine: OnceCell::new(),
             log_sink,
             stats: Stats::default(),

@@ -30,6 +30,9 @@ impl Backend {
             if !settings.is_object() {
                 return Err(invalid_params("settings must be a JSON object"));
             }
+            // One save at a time, in the order they came: the last one
+            // acknowledged is the one on disk.
+            let _turn = self.session.settings_writes.lock().await;
             self.session
                 .call_engine("save_settings", vec![settings], CallHooks::default())
                 .await
