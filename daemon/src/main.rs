@@ -1,6 +1,20 @@
 //! gitinspector-lsp: a language server and command-line tool for git blame
 //! and authorship statistics, on an embedded Python analysis engine.
 
+// Input (frames, buffers, git output, files on disk) must never reach a
+// panic: no unwrap, expect, panic, or index that can be out of bounds
+// outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 mod children;
 mod cli;
 mod engine;

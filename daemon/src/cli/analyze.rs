@@ -124,10 +124,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     let engine = start_engine()?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files {msg}")
-                .expect("valid template"),
-        );
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {msg}") {
+            bar.set_style(style);
+        }
         bar
     });
     let hooks = CallHooks {

@@ -87,7 +87,7 @@ fn print_blame(blame: &Value) -> Option<()> {
                 .unwrap_or("");
             println!(
                 "{} ({author:<author_width$} {date} {line:>5}) {text}",
-                &sha[..sha.len().min(8)]
+                sha.get(..8).unwrap_or(sha)
             );
         }
     }

@@ -123,7 +123,8 @@ impl Engine {
                 e.traceback = format_traceback(py, &err);
                 e
             };
-            let code = CString::new(BOOTSTRAP).expect("bootstrap has no NUL");
+            let code = CString::new(BOOTSTRAP)
+                .map_err(|e| EngineError::startup(format!("bootstrap code: {e}")))?;
             let bootstrap = PyModule::from_code(
                 py,
                 &code,

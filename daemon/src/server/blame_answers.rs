@@ -56,16 +56,23 @@ pub struct RunsEdit {
 /// prefix and common suffix.
 pub fn runs_edit(old: &[u32], new: &[u32]) -> RunsEdit {
     let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let suffix = old[prefix..]
+    let (old_rest, new_rest) = (
+        old.get(prefix..).unwrap_or_default(),
+        new.get(prefix..).unwrap_or_default(),
+    );
+    let suffix = old_rest
         .iter()
         .rev()
-        .zip(new[prefix..].iter().rev())
+        .zip(new_rest.iter().rev())
         .take_while(|(a, b)| a == b)
         .count();
     RunsEdit {
         start: prefix,
         delete_count: old.len() - prefix - suffix,
-        data: new[prefix..new.len() - suffix].to_vec(),
+        data: new_rest
+            .get(..new_rest.len() - suffix)
+            .unwrap_or_default()
+            .to_vec(),
     }
 }
 

@@ -57,11 +57,12 @@ fn split_committed(text: &str, count: usize) -> Vec<&str> {
     }
     let mut lines = Vec::with_capacity(count);
     let mut start = 0;
+    // '\n' is one byte in UTF-8: every cut is at a character boundary.
     for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        lines.push(&text[start..end]);
+        lines.push(text.get(start..end).unwrap_or_default());
         start = end + 1;
     }
-    lines.push(&text[start..]);
+    lines.push(text.get(start..).unwrap_or_default());
     lines
 }
 

@@ -149,7 +149,7 @@ fn name_of(node: Node<'_>, source: &[u8]) -> String {
 
 fn by_indentation(text: &str) -> Vec<Block> {
     let lines: Vec<&str> = super::documents::split_lines(text);
-    let lines = &lines[..];
+    let line = |k: usize| lines.get(k).copied().unwrap_or_default();
     let is_blank = |l: &str| l.trim().is_empty();
     let indented = |l: &str| l.starts_with([' ', '\t']);
     let closes = |l: &str| {
@@ -161,28 +161,29 @@ fn by_indentation(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let line = lines[i];
-        if is_blank(line) || indented(line) || closes(line) {
+        let current = line(i);
+        if is_blank(current) || indented(current) || closes(current) {
             i += 1;
             continue;
         }
         let start = i;
         // Decorators/attributes: the block's header is the next plain line.
         let mut header = i;
-        while header + 1 < lines.len() && prefix(lines[header]) {
+        while header + 1 < lines.len() && prefix(line(header)) {
             header += 1;
         }
-        let body = lines[header + 1..].iter().position(|l| !is_blank(l));
+        let after_header = lines.get(header + 1..).unwrap_or_default();
+        let body = after_header.iter().position(|l| !is_blank(l));
         let Some(offset) = body else { break };
         let first_body = header + 1 + offset;
-        if !indented(lines[first_body]) {
+        if !indented(line(first_body)) {
             i = header + 1;
             continue;
         }
         let mut end = first_body;
         let mut j = first_body + 1;
         while j < lines.len() {
-            let l = lines[j];
+            let l = line(j);
             if is_blank(l) || indented(l) {
                 j += 1;
                 continue;
@@ -196,14 +197,14 @@ fn by_indentation(text: &str) -> Vec<Block> {
         // Trailing blank lines are not part of the block.
         let last_content = (first_body..j.min(lines.len()))
             .rev()
-            .find(|&k| !is_blank(lines[k]))
+            .find(|&k| !is_blank(line(k)))
             .unwrap_or(end);
         end = end.max(last_content);
         if (end - start + 1) as u32 >= MIN_LINES {
             blocks.push(Block {
                 start_line: start as u32,
                 end_line: end as u32,
-                name: lines[header].trim().chars().take(60).collect(),
+                name: line(header).trim().chars().take(60).collect(),
                 kind: String::new(),
             });
         }

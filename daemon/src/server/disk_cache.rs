@@ -77,7 +77,8 @@ impl DiskCache {
             .take(16)
             .map(|b| format!("{b:02x}"))
             .collect();
-        Some(self.dir.as_ref()?.join(&name[..2]).join(&name[2..]))
+        let (shard, rest) = name.split_at_checked(2)?;
+        Some(self.dir.as_ref()?.join(shard).join(rest))
     }
 
     /// Whether an entry exists (not whether it is readable).

@@ -80,7 +80,13 @@ impl DocumentBlame {
     pub fn commit_at(&self, line: u32) -> Option<&CommitInfo> {
         self.lines
             .get(line as usize)
-            .map(|&i| &self.commits[i as usize])
+            .and_then(|&i| self.commits.get(i as usize))
+    }
+
+    /// Lines `[start, end)`, clamped to the document.
+    fn line_range(&self, start: usize, end: usize) -> &[u32] {
+        let end = end.min(self.lines.len());
+        self.lines.get(start.min(end)..end).unwrap_or_default()
     }
 
     /// Top-level blocks: the editor's, else parsed (tree-sitter or indentation).
@@ -135,8 +141,10 @@ impl DocumentBlame {
             .get_or_init(|| {
                 let mut runs = Vec::new();
                 for chunk in self.lines.chunk_by(|a, b| a == b) {
-                    runs.push(chunk.len() as u32);
-                    runs.push(chunk[0]);
+                    if let Some(&commit) = chunk.first() {
+                        runs.push(chunk.len() as u32);
+                        runs.push(commit);
+                    }
                 }
                 Arc::new(runs)
             })
@@ -156,7 +164,9 @@ impl DocumentBlame {
                 let mut v = serde_json::to_value(c).unwrap_or_default();
                 let mine = c.sha != NOT_COMMITTED
                     && user_email.as_deref() == Some(c.email.to_lowercase().as_str());
-                v["isCurrentUser"] = json!(mine);
+                if let Some(map) = v.as_object_mut() {
+                    map.insert("isCurrentUser".into(), json!(mine));
+                }
                 v
             })
             .collect();
@@ -531,9 +541,10 @@ impl DocumentBlame {
     /// count as the pseudo-author "Not Committed Yet".
     pub fn authors(&self, start: usize, end: usize) -> Vec<AuthorShare<'_>> {
         let mut shares: Vec<AuthorShare<'_>> = Vec::new();
-        let end = end.min(self.lines.len());
-        for &index in &self.lines[start.min(end)..end] {
-            let commit = &self.commits[index as usize];
+        for &index in self.line_range(start, end) {
+            let Some(commit) = self.commits.get(index as usize) else {
+                continue;
+            };
             match shares.iter_mut().find(|s| s.name == commit.author) {
                 Some(share) => {
                     share.lines += 1;
@@ -555,10 +566,9 @@ impl DocumentBlame {
 
     /// The most recent commit among lines `[start, end)`.
     pub fn latest(&self, start: usize, end: usize) -> Option<&CommitInfo> {
-        let end = end.min(self.lines.len());
-        self.lines[start.min(end)..end]
+        self.line_range(start, end)
             .iter()
-            .map(|&i| &self.commits[i as usize])
+            .filter_map(|&i| self.commits.get(i as usize))
             .filter(|c| c.sha != NOT_COMMITTED)
             .max_by_key(|c| c.author_time)
     }

@@ -63,11 +63,12 @@ pub fn split_lines(text: &str) -> Vec<&str> {
     // memchr over the bytes: `str::split` was a third of an edit's cost.
     let mut lines = Vec::with_capacity(body.len() / 32 + 1);
     let mut start = 0;
+    // '\n' is one byte in UTF-8: every cut is at a character boundary.
     for end in memchr::memchr_iter(b'\n', body.as_bytes()) {
-        lines.push(without_cr(&body[start..end]));
+        lines.push(without_cr(body.get(start..end).unwrap_or_default()));
         start = end + 1;
     }
-    lines.push(without_cr(&body[start..]));
+    lines.push(without_cr(body.get(start..).unwrap_or_default()));
     lines
 }
 
@@ -78,17 +79,19 @@ fn without_cr(line: &str) -> &str {
 /// Byte offset of an LSP position (UTF-16 columns), clamped to the text.
 fn byte_offset(text: &str, position: Position) -> usize {
     let mut line_start = 0;
+    let rest = |from: usize| text.get(from..).unwrap_or_default();
     for _ in 0..position.line {
-        match text[line_start..].find('\n') {
+        match rest(line_start).find('\n') {
             Some(i) => line_start += i + 1,
             None => return text.len(),
         }
     }
-    let line_end = text[line_start..]
+    let line_end = rest(line_start)
         .find('\n')
         .map_or(text.len(), |i| line_start + i);
     let mut units = 0u32;
-    for (i, ch) in text[line_start..line_end].char_indices() {
+    let line = text.get(line_start..line_end).unwrap_or_default();
+    for (i, ch) in line.char_indices() {
         if units >= position.character {
             return line_start + i;
         }

@@ -398,9 +398,12 @@ fn admit(body: &[u8], shared: &Shared) -> Admit {
         }
         Ok(Checked::Response | Checked::Notification) => Admit::Forward,
         Ok(Checked::Request(id, method)) => {
-            let class = class(&method);
-            let limit = [MAX_IN_FLIGHT, MAX_QUICK_IN_FLIGHT][class];
-            let count = &shared.in_flight[class];
+            let quick = class(&method) == 1;
+            let (limit, count) = if quick {
+                (MAX_QUICK_IN_FLIGHT, &shared.in_flight[1])
+            } else {
+                (MAX_IN_FLIGHT, &shared.in_flight[0])
+            };
             let running = count.fetch_add(1, Ordering::Relaxed);
             if running >= limit {
                 count.fetch_sub(1, Ordering::Relaxed);

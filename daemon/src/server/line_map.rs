@@ -25,15 +25,23 @@ pub fn map_lines(committed: &[&str], buffer: &[&str]) -> Vec<Option<u32>> {
         .zip(buffer)
         .take_while(|(a, b)| a == b)
         .count();
-    let tail = committed[head..]
+    let (committed_rest, buffer_rest) = (
+        committed.get(head..).unwrap_or_default(),
+        buffer.get(head..).unwrap_or_default(),
+    );
+    let tail = committed_rest
         .iter()
         .rev()
-        .zip(buffer[head..].iter().rev())
+        .zip(buffer_rest.iter().rev())
         .take_while(|(a, b)| a == b)
         .count();
     let (old_middle, new_middle) = (
-        &committed[head..committed.len() - tail],
-        &buffer[head..buffer.len() - tail],
+        committed_rest
+            .get(..committed_rest.len() - tail)
+            .unwrap_or_default(),
+        buffer_rest
+            .get(..buffer_rest.len() - tail)
+            .unwrap_or_default(),
     );
     let mut interner = Interner::new(old_middle.len() + new_middle.len());
     let before: Vec<_> = old_middle.iter().map(|l| interner.intern(*l)).collect();

@@ -56,7 +56,7 @@ pub fn run(rpc_out: File) -> anyhow::Result<i32> {
         let lifecycle = Arc::new(Lifecycle::default());
         let watcher = lifecycle.clone();
         let (stdin, stdout, shared) =
-            framing::spawn(transport::input(), transport::output(rpc_out));
+            framing::spawn(transport::input(), transport::output(rpc_out)?);
         let service = Guarded {
             inner: service,
             shared: shared.clone(),

@@ -19,9 +19,11 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
     line_commit.reserve(estimate);
     texts.reserve(estimate);
 
+    // Final line numbers beyond the output's own line count cannot be real.
+    let most_lines = memchr::memchr_iter(b'\n', output).count() + 1;
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', output).chain([output.len()]) {
-        let raw = &output[start..end];
+        let raw = output.get(start..end).unwrap_or_default();
         start = end + 1;
         if let Some(content) = raw.strip_prefix(b"\t") {
             // Every line has its own header naming its final line number.
@@ -35,19 +37,27 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
                 texts.push(content);
                 continue;
             }
+            if slot >= most_lines {
+                return Err("a final line number beyond the output".to_owned());
+            }
             if slot > line_commit.len() {
                 line_commit.resize(slot + 1, u32::MAX);
                 texts.resize(slot + 1, &[]);
             }
-            line_commit[slot] = commit;
-            texts[slot] = content;
+            if let (Some(c), Some(t)) = (line_commit.get_mut(slot), texts.get_mut(slot)) {
+                *c = commit;
+                *t = content;
+            }
             continue;
         }
         if raw.is_empty() {
             continue;
         }
         let (key, value) = match memchr::memchr(b' ', raw) {
-            Some(i) => (&raw[..i], &raw[i + 1..]),
+            Some(i) => (
+                raw.get(..i).unwrap_or_default(),
+                raw.get(i + 1..).unwrap_or_default(),
+            ),
             None => (raw, &b""[..]),
         };
         // 40 hex digits (SHA-1) or 64 (SHA-256 repositories).
@@ -79,8 +89,9 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
             current = Some(id);
             continue;
         }
-        let Some(id) = current else { continue };
-        let commit = &mut commits[id as usize];
+        let Some(commit) = current.and_then(|id| commits.get_mut(id as usize)) else {
+            continue;
+        };
         let text = || readable(value);
         let number = || {
             std::str::from_utf8(value)

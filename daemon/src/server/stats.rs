@@ -38,7 +38,9 @@ impl Stats {
         if !methods.contains_key(method) {
             methods.insert(method.to_owned(), MethodStats::default());
         }
-        let entry = methods.get_mut(method).expect("inserted above");
+        let Some(entry) = methods.get_mut(method) else {
+            return;
+        };
         entry.calls += 1;
         entry.errors += u64::from(!ok);
         entry.total += elapsed;
@@ -101,7 +103,7 @@ fn percentile(sorted: &[Duration], q: f64) -> Option<f64> {
         return None;
     }
     let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(ms(sorted[rank - 1]))
+    sorted.get(rank - 1).map(|&d| ms(d))
 }
 
 #[cfg(test)]

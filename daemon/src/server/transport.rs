@@ -22,13 +22,10 @@ pub fn input() -> Box<dyn AsyncRead + Unpin + Send> {
 }
 
 /// `rpc_out` is the private copy of stdout (see `stdio_guard`).
-pub fn output(rpc_out: File) -> Box<dyn AsyncWrite + Unpin + Send> {
-    let fallback = rpc_out.try_clone();
-    match pipe::Sender::from_file(rpc_out) {
+pub fn output(rpc_out: File) -> std::io::Result<Box<dyn AsyncWrite + Unpin + Send>> {
+    let fallback = rpc_out.try_clone()?;
+    Ok(match pipe::Sender::from_file(rpc_out) {
         Ok(sender) => Box::new(sender),
-        Err(_) => match fallback {
-            Ok(file) => Box::new(tokio::fs::File::from_std(file)),
-            Err(err) => panic!("cannot write JSON-RPC to stdout: {err}"),
-        },
-    }
+        Err(_) => Box::new(tokio::fs::File::from_std(fallback)),
+    })
 }

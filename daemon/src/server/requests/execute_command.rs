@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{ExecuteCommandParams, Url};
 
@@ -31,15 +31,17 @@ impl Backend {
                         .read()
                         .unwrap_or_else(|e| e.into_inner())
                         .clone();
-                    settings["input_fstrs"] = json!(folders);
+                    settings.insert("input_fstrs".into(), json!(folders));
                 }
+                let settings = Value::Object(settings);
                 self.cached_analysis("execute_analysis", "Analyzing workspace", settings, token)
                     .await?
             }
             "gitinspector.repositoryAuthors" => {
                 let root = self.repository_of(args.first()).await?;
                 let mut settings = self.analysis_settings(None)?;
-                settings["input_fstrs"] = json!([root]);
+                settings.insert("input_fstrs".into(), json!([root]));
+                let settings = Value::Object(settings);
                 self.cached_analysis("execute_analysis", "Analyzing repository", settings, token)
                     .await?
             }
@@ -51,16 +53,16 @@ impl Backend {
     }
 
     /// The configured analysis settings, overlaid with `overrides`.
-    fn analysis_settings(&self, overrides: Option<&Value>) -> Result<Value> {
-        let mut settings = self.session.config().analysis;
-        if !settings.is_object() {
-            settings = json!({});
-        }
+    fn analysis_settings(&self, overrides: Option<&Value>) -> Result<Map<String, Value>> {
+        let mut settings = match self.session.config().analysis {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
         match overrides {
             None | Some(Value::Null) => {}
             Some(Value::Object(extra)) => {
                 for (k, v) in extra {
-                    settings[k] = v.clone();
+                    settings.insert(k.clone(), v.clone());
                 }
             }
             Some(_) => return Err(invalid_params("settings argument must be an object")),

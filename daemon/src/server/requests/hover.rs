@@ -56,7 +56,7 @@ fn hover_markdown(details: &Value) -> String {
         text("email"),
         absolute_date(time),
         relative_date(time, now),
-        &sha[..sha.len().min(12)],
+        sha.get(..12).unwrap_or(sha),
         text("message"),
     );
     if let Some(file) = details.get("file").filter(|f| f.is_object()) {

@@ -15,12 +15,17 @@ impl Backend {
                 .map(|e| e.python_time())
                 .unwrap_or_default();
             let mut stats = self.session.stats.snapshot(python_time);
-            stats["cached_results"] = json!(self.session.analyses.len());
-            stats["blame_cache"] = json!({
-                "entries": self.session.blame_store.len(),
-                "bytes": self.session.blame_store.used_bytes(),
-                "open_documents": self.session.documents.len(),
-            });
+            if let Some(map) = stats.as_object_mut() {
+                map.insert("cached_results".into(), json!(self.session.analyses.len()));
+                map.insert(
+                    "blame_cache".into(),
+                    json!({
+                        "entries": self.session.blame_store.len(),
+                        "bytes": self.session.blame_store.used_bytes(),
+                        "open_documents": self.session.documents.len(),
+                    }),
+                );
+            }
             Ok(stats)
         })
         .await
