@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import FileNotTrackedError
+from .errors import FileNotTrackedError, GitOutputError
 from .git import Git, make_error
 from .text import readable
 
@@ -65,8 +65,18 @@ def parse_porcelain(data: bytes, path: str = "", want_content: bool = False) -> 
     """Parse ``git blame --porcelain`` output.
 
     Only commit headers needed are decoded; content lines (starting with TAB) are skipped
-    unless ``want_content``.
+    unless ``want_content``. Output that is not porcelain is a GitOutputError.
     """
+    try:
+        fb = _parse_porcelain(data, path, want_content)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise GitOutputError(f"cannot read git blame output of {path!r}: {exc}") from None
+    if "" in fb.line_shas or any(s not in fb.commits for s in fb.line_shas):
+        raise GitOutputError(f"git blame output of {path!r} skipped some lines")
+    return fb
+
+
+def _parse_porcelain(data: bytes, path: str, want_content: bool) -> FileBlame:
     commits: dict[str, dict[str, object]] = {}
     shas: list[str | None] = []
     contents: list[bytes] | None = [] if want_content else None
@@ -74,11 +84,15 @@ def parse_porcelain(data: bytes, path: str = "", want_content: bool = False) -> 
     cur_info: dict[str, object] | None = None
     cur_final = 0
     expect_header = True
+    want_info = False
+    max_line = data.count(b"\n")  # one content line each at least
     for raw in data.split(b"\n"):
         if not raw:
             continue
         if raw[0] == 9:  # TAB: content line closes an entry
             idx = cur_final - 1
+            if idx < 0 or idx > max_line:
+                raise ValueError(f"final line number {cur_final} out of range")
             if idx == len(shas):
                 shas.append(cur_sha)
             else:

@@ -26,6 +26,10 @@ class GitError(GiguiError):
         self.stderr = stderr
 
 
+class GitOutputError(GitError):
+    """git printed something its parser cannot read (never expected of a real git)."""
+
+
 class RepositoryError(GiguiError):
     """A path is not a usable git repository (not a repository, empty, bad revision)."""
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .errors import InvalidSettingsError
+from .errors import GitOutputError, InvalidSettingsError
 from .git import Git
 from .text import path_from_git, readable
 
@@ -106,7 +106,15 @@ def parse_log(data: bytes) -> list[CommitRecord]:
 
 def iter_log(data: bytes) -> Iterator[CommitRecord]:
     """The commits of DATA (as ``parse_log``) one at a time, each once it is
-    complete: a walk over them never holds a large history's records at once."""
+    complete: a walk over them never holds a large history's records at once.
+    Output that is not git log's is a GitOutputError."""
+    try:
+        yield from _iter_log(data)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise GitOutputError(f"cannot read git log output: {exc}") from None
+
+
+def _iter_log(data: bytes) -> Iterator[CommitRecord]:
     fields = _tokens(data)
     cur: CommitRecord | None = None
     # Paths and identities repeat across thousands of commits: one str each.
@@ -174,7 +182,15 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
 
 
 def parse_diff_tree(data: bytes) -> list[tuple[str, list[Change]]]:
-    """Parse ``git diff-tree --stdin --always -r --raw -z`` output: one entry per input line."""
+    """Parse ``git diff-tree --stdin --always -r --raw -z`` output: one entry per input line.
+    Output that is not diff-tree's is a GitOutputError."""
+    try:
+        return _parse_diff_tree(data)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise GitOutputError(f"cannot read git diff-tree output: {exc}") from None
+
+
+def _parse_diff_tree(data: bytes) -> list[tuple[str, list[Change]]]:
     toks = data.split(b"\0")
     out: list[tuple[str, list[Change]]] = []
     i = 0

@@ -130,7 +130,8 @@ def __getattr__(name: str) -> Any:
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc) if loc else "settings"
+    """A field's name as a person reads it (an empty key is shown as "")."""
+    return ".".join(str(p) if str(p) else '""' for p in loc) if loc else "settings"
 
 
 def validate_settings(data: Any) -> Settings:

@@ -104,3 +104,32 @@ mod tests {
         assert_eq!((c.date_format.as_str(), warnings.len()), ("%d.%m.%Y", 0));
     }
 }
+
+/// Property tests (fuzzing with a bounded number of cases, run by `cargo test`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any configuration a client sends is accepted or refused, never a
+        /// panic, and an accepted date format always formats.
+        #[test]
+        fn any_configuration_is_applied_or_refused(
+            date_format in "[%a-zA-Z:. -]{0,8}",
+            template in ".{0,12}",
+            budget in any::<i64>(),
+        ) {
+            let value = serde_json::json!({"gitinspector": {
+                "dateFormat": date_format,
+                "blameTemplate": template,
+                "cacheBudgetMb": budget,
+            }});
+            if let Ok((config, _)) = Config::from_value(&value) {
+                let _ = crate::server::format::date(1_700_000_000, &config.date_format);
+            }
+        }
+    }
+}

@@ -323,3 +323,61 @@ mod tests {
         fs::remove_dir_all(dir).unwrap();
     }
 }
+
+/// Property tests (fuzzing with a bounded number of cases, run by `cargo test`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::server::blame_cache::CommitInfo;
+    use proptest::prelude::*;
+
+    fn key() -> BlameKey {
+        BlameKey {
+            root: PathBuf::from("/r"),
+            revision: "abc".into(),
+            path: PathBuf::from("f.py"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Whatever a cache file holds (bytes, or a well-formed entry with
+        /// any indices and texts), reading it never panics and returns only
+        /// a blame that is safe to use; anything else is removed.
+        #[test]
+        fn any_cache_file_reads_as_a_safe_blame_or_nothing(
+            bytes in prop::collection::vec(any::<u8>(), 0..300),
+            line_commit in prop::collection::vec(0u32..6, 0..8),
+            commits in 0usize..4,
+            text in "[a\n]{0,12}",
+        ) {
+            let dir = std::env::temp_dir().join(format!("gil-fuzz-{}", std::process::id()));
+            let cache = DiskCache::open(Some(dir.clone()));
+            let file = cache.file_for(&key()).unwrap();
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            let blame = CommittedBlame {
+                commits: vec![CommitInfo::not_committed(); commits],
+                line_commit,
+                text,
+                replaced: None,
+            };
+            let stored = serde_json::to_vec(&StoredRef {
+                format: FORMAT,
+                repository: "/r",
+                revision: "abc",
+                path: "f.py",
+                blame: &blame,
+            })
+            .unwrap();
+            for contents in [bytes, stored] {
+                fs::write(&file, &contents).unwrap();
+                match cache.get(&key()) {
+                    Some(read) => prop_assert!(read.is_consistent()),
+                    None => prop_assert!(!file.exists(), "an unusable entry is removed"),
+                }
+            }
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+}

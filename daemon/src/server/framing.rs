@@ -692,3 +692,136 @@ mod tests {
         ));
     }
 }
+
+/// Property tests (fuzzing with a bounded number of cases, run by `cargo test`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    use tower_lsp::jsonrpc::{Request, Response};
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            Just(Value::from("2.0")),
+            ".{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("jsonrpc".to_owned()),
+                        Just("id".to_owned()),
+                        Just("method".to_owned()),
+                        Just("params".to_owned()),
+                        Just("result".to_owned()),
+                        Just("error".to_owned()),
+                        "[a-z]{1,4}",
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Message-like objects: the fields tower-lsp reads, often well-formed.
+    fn message() -> impl Strategy<Value = Value> {
+        let id = prop_oneof![
+            any::<i64>().prop_map(Value::from),
+            "[a-z0-9]{0,4}".prop_map(Value::from),
+            json(),
+        ];
+        let method = prop_oneof!["[a-z/$]{0,12}".prop_map(Value::from), json()];
+        let error = prop_oneof![
+            (any::<i64>(), ".{0,6}")
+                .prop_map(|(code, message)| serde_json::json!({"code": code, "message": message})),
+            json(),
+        ];
+        (
+            prop::option::of(prop_oneof![Just(Value::from("2.0")), json()]),
+            prop::option::of(id),
+            prop::option::of(method),
+            prop::option::of(json()),
+            prop::option::of(json()),
+            prop::option::of(error),
+        )
+            .prop_map(|(jsonrpc, id, method, params, result, error)| {
+                let mut m = serde_json::Map::new();
+                for (k, v) in [
+                    ("jsonrpc", jsonrpc),
+                    ("id", id),
+                    ("method", method),
+                    ("params", params),
+                    ("result", result),
+                    ("error", error),
+                ] {
+                    if let Some(v) = v {
+                        m.insert(k.to_owned(), v);
+                    }
+                }
+                Value::Object(m)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Whatever bytes arrive, in whatever pieces, reading never panics,
+        /// and a frame after junk (no header in it) still gets through.
+        #[test]
+        fn junk_in_any_pieces_then_a_frame(
+            junk in prop::collection::vec(any::<u8>().prop_filter("no header", |b| *b != b':'), 0..3000),
+            cuts in prop::collection::vec(1usize..97, 1..40),
+        ) {
+            let good = br#"{"jsonrpc":"2.0","id":1,"method":"x"}"#;
+            let mut input = junk.clone();
+            input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", good.len()).as_bytes());
+            input.extend_from_slice(good);
+            let mut reader = FrameReader::default();
+            let mut got = Vec::new();
+            let mut rest = &input[..];
+            let mut k = 0;
+            while !rest.is_empty() {
+                let n = cuts[k % cuts.len()].min(rest.len());
+                let (piece, tail) = rest.split_at(n);
+                reader.push(piece);
+                while let Some(event) = reader.next_event() {
+                    if let Event::Message(body) = event {
+                        got.push(body);
+                    }
+                }
+                rest = tail;
+                k += 1;
+            }
+            prop_assert_eq!(got.last().map(Vec::as_slice), Some(&good[..]));
+        }
+
+        /// Any bytes as a body: checking never panics.
+        #[test]
+        fn any_body_is_checked_without_panicking(body in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = check(&body);
+        }
+
+        /// What is let through, tower-lsp reads: it never meets a message
+        /// that would make it stop reading.
+        #[test]
+        fn what_is_admitted_tower_lsp_can_read(value in prop_oneof![message(), json()]) {
+            let body = value.to_string();
+            match check(body.as_bytes()) {
+                Ok(Checked::Request(..) | Checked::Notification) => {
+                    prop_assert!(serde_json::from_str::<Request>(&body).is_ok(), "{}", body);
+                }
+                Ok(Checked::Response) => {
+                    prop_assert!(serde_json::from_str::<Response>(&body).is_ok(), "{}", body);
+                }
+                Ok(Checked::Ignored) | Err(_) => {}
+            }
+        }
+    }
+}

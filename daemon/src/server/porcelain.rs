@@ -203,3 +203,45 @@ mod timing {
         }
     }
 }
+
+/// Property tests (fuzzing with a bounded number of cases, run by `cargo test`).
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    fn porcelain_line() -> impl Strategy<Value = Vec<u8>> {
+        let sha = prop_oneof![Just("a".repeat(40)), Just("b".repeat(40)), "[0-9a-f]{40}"];
+        prop_oneof![
+            (sha, 0u32..6, 0u32..8, prop::option::of(0u32..4)).prop_map(|(s, o, f, n)| {
+                match n {
+                    Some(n) => format!("{s} {o} {f} {n}").into_bytes(),
+                    None => format!("{s} {o} {f}").into_bytes(),
+                }
+            }),
+            ".{0,12}".prop_map(|t| format!("author {t}").into_bytes()),
+            ".{0,12}".prop_map(|t| format!("author-mail <{t}>").into_bytes()),
+            "[0-9-]{0,12}".prop_map(|t| format!("author-time {t}").into_bytes()),
+            prop::collection::vec(any::<u8>(), 0..12).prop_map(|t| [b"\t".to_vec(), t].concat()),
+            prop::collection::vec(any::<u8>(), 0..12),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Whatever git printed, parsing never panics, and what it returns
+        /// is consistent (every index points at a commit, one text line per
+        /// blamed line).
+        #[test]
+        fn any_output_parses_to_a_consistent_blame_or_an_error(
+            lines in prop::collection::vec(porcelain_line(), 0..30),
+            raw in prop::collection::vec(any::<u8>(), 0..200),
+        ) {
+            for output in [lines.join(&b'\n'), raw] {
+                if let Ok(blame) = super::parse(&output) {
+                    prop_assert!(blame.is_consistent());
+                }
+            }
+        }
+    }
+}
