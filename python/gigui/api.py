@@ -21,7 +21,7 @@ from .blame import commit_record, run_blame
 from .errors import FileNotTrackedError, GiguiError, InvalidSettingsError, RepositoryError
 from .git import Git, first_message, git_version, make_error, toplevel
 from .history import _NUMSTAT_RE
-from .text import display_path
+from .text import display_path, readable
 
 log = logging.getLogger("gigui.api")
 
@@ -206,6 +206,9 @@ def _blame_at(
     return result
 
 
+#: A hover waits this long at most for git (a huge commit's numstat).
+INTERACTIVE_TIMEOUT = 30.0
+
 _DETAILS_FORMAT = "--format=%H%x00%P%x00%aN%x00%aE%x00%at%x00%cN%x00%cE%x00%ct%x00%s%x00%B"
 
 
@@ -215,9 +218,9 @@ def get_commit_details(repo: str, sha: str, path: str | None = None) -> dict[str
     root = toplevel(repo)
     if root is None:
         raise RepositoryError(f"not a git repository: {repo}")
-    git = Git(root)
+    git = Git(root, timeout=INTERACTIVE_TIMEOUT)
     out = git.run("show", "-s", _DETAILS_FORMAT, f"{sha}^{{commit}}", "--")
-    parts = out.decode("utf-8", "replace").split("\0")
+    parts = readable(out).split("\0")
     if len(parts) < 10:
         raise RepositoryError(f"cannot read commit {sha} in {root}")
     full, parents, an, ae, at, cn, ce, ct, subject = parts[:9]
