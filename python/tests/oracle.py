@@ -239,3 +239,23 @@ def expected(repo: Path, rev: str = "HEAD") -> dict:
         "files": per_file,
         "persons": {k: {**v, "commits": len(v["commits"])} for k, v in persons.items()},
     }
+
+
+def person_key(author: dict) -> tuple:
+    """An analysis result's author as the oracle names persons: all names, all emails."""
+    return (tuple(sorted(set(author["names"]))), tuple(sorted(set(author["emails"]))))
+
+
+def assert_matches(repo: Path, analyzed: dict, rev: str = "HEAD") -> dict:
+    """Asserts that one repository's analysis result has exactly the oracle's files and
+    persons, with their numbers; returns the oracle's expectation."""
+    exp = expected(repo, rev)
+    files = {f["path"]: f for f in analyzed["files"]}
+    assert sorted(files) == sorted(exp["files"])
+    for path, want in exp["files"].items():
+        assert {k: files[path][k] for k in want} == want, path
+    people = {person_key(a): a for a in analyzed["authors"]}
+    assert sorted(people) == sorted(exp["persons"])
+    for key, want in exp["persons"].items():
+        assert {k: people[key][k] for k in want} == want, key
+    return exp

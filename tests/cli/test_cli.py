@@ -10,28 +10,16 @@ from pathlib import Path
 
 import pytest
 from gitfixtures import build_rich_repo
-from oracle import blame_lines, expected
+from oracle import assert_matches, blame_lines, expected
 from support import corpus
 from support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def person_key(author: dict) -> tuple:
-    return (tuple(sorted(set(author["names"]))), tuple(sorted(set(author["emails"]))))
-
-
 def assert_matches_plain_git(repo: Path, result: dict) -> None:
-    exp = expected(repo)
     (analyzed,) = result["repositories"]
-    files = {f["path"]: f for f in analyzed["files"]}
-    assert sorted(files) == sorted(exp["files"])
-    for path, want in exp["files"].items():
-        assert {k: files[path][k] for k in want} == want, path
-    people = {person_key(a): a for a in analyzed["authors"]}
-    assert sorted(people) == sorted(exp["persons"])
-    for key, want in exp["persons"].items():
-        assert {k: people[key][k] for k in want} == want, key
+    assert_matches(repo, analyzed)
 
 
 @pytest.fixture(scope="module")

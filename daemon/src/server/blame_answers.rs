@@ -3,6 +3,7 @@
 //! edit of the flat `runs` array, as LSP's semantic-token deltas do. After a
 //! keystroke that is a few numbers instead of the whole file's blame.
 
+use super::line_map::{common_ends, middle};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -55,24 +56,11 @@ pub struct RunsEdit {
 /// The one edit turning `old` into `new`: everything between their common
 /// prefix and common suffix.
 pub fn runs_edit(old: &[u32], new: &[u32]) -> RunsEdit {
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let (old_rest, new_rest) = (
-        old.get(prefix..).unwrap_or_default(),
-        new.get(prefix..).unwrap_or_default(),
-    );
-    let suffix = old_rest
-        .iter()
-        .rev()
-        .zip(new_rest.iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (prefix, suffix) = common_ends(old, new);
     RunsEdit {
         start: prefix,
         delete_count: old.len() - prefix - suffix,
-        data: new_rest
-            .get(..new_rest.len() - suffix)
-            .unwrap_or_default()
-            .to_vec(),
+        data: middle(new, prefix, suffix).to_vec(),
     }
 }
 

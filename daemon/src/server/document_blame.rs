@@ -4,8 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use tokio::sync::OnceCell;
-
 use serde_json::{json, Value};
 use tower_lsp::lsp_types::Url;
 
@@ -14,7 +12,7 @@ use super::blocks;
 use super::documents::{split_lines, Block};
 use super::line_map::map_lines;
 use super::porcelain;
-use super::session::Session;
+use super::session::{shared_work, Session};
 use crate::engine::{CallHooks, EngineError};
 use crate::git;
 use crate::repo::Repository;
@@ -204,18 +202,13 @@ impl Session {
                 return Ok(view.clone());
             }
         }
+        if version.is_none() {
+            return self.build_view(uri, &path, repo, head).await;
+        }
         // Requests for one version of a document share one build.
         let key = (uri.clone(), version, head.clone());
-        let cell = match version {
-            Some(_) => self.view_builds.entry(key.clone()).or_default().clone(),
-            None => Arc::new(OnceCell::new()),
-        };
-        let result = cell
-            .get_or_init(|| self.build_view(uri, &path, repo, head))
-            .await
-            .clone();
-        self.view_builds.remove(&key);
-        result
+        let build = self.build_view(uri, &path, repo, head);
+        shared_work(&self.view_builds, key, build).await
     }
 
     async fn build_view(
@@ -330,13 +323,7 @@ impl Session {
             self.stats.cache_hit();
             return Ok(hit);
         }
-        let cell = self.loading.entry(key.clone()).or_default().clone();
-        let result = cell
-            .get_or_init(|| self.load_committed_blame(key.clone()))
-            .await
-            .clone();
-        self.loading.remove(&key);
-        result
+        shared_work(&self.loading, key.clone(), self.load_committed_blame(key)).await
     }
 
     async fn load_committed_blame(

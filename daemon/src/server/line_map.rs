@@ -13,6 +13,29 @@ use std::ops::Range;
 use imara_diff::intern::Interner;
 use imara_diff::{diff_with_tokens, Algorithm};
 
+/// The lengths of the longest common prefix and (after it) suffix of `a` and `b`.
+pub fn common_ends<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a_rest, b_rest) = (
+        a.get(head..).unwrap_or_default(),
+        b.get(head..).unwrap_or_default(),
+    );
+    let tail = a_rest
+        .iter()
+        .rev()
+        .zip(b_rest.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (head, tail)
+}
+
+/// `items` without its first `head` and last `tail` items.
+pub fn middle<T>(items: &[T], head: usize, tail: usize) -> &[T] {
+    items
+        .get(head..items.len().saturating_sub(tail).max(head))
+        .unwrap_or_default()
+}
+
 /// For each buffer line, the index of the committed line it is, if unchanged.
 pub fn map_lines(committed: &[&str], buffer: &[&str]) -> Vec<Option<u32>> {
     if committed == buffer {
@@ -20,29 +43,8 @@ pub fn map_lines(committed: &[&str], buffer: &[&str]) -> Vec<Option<u32>> {
     }
     // Most edits touch a few lines: the common head and tail are compared
     // once, and only the middle is diffed.
-    let head = committed
-        .iter()
-        .zip(buffer)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let (committed_rest, buffer_rest) = (
-        committed.get(head..).unwrap_or_default(),
-        buffer.get(head..).unwrap_or_default(),
-    );
-    let tail = committed_rest
-        .iter()
-        .rev()
-        .zip(buffer_rest.iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let (old_middle, new_middle) = (
-        committed_rest
-            .get(..committed_rest.len() - tail)
-            .unwrap_or_default(),
-        buffer_rest
-            .get(..buffer_rest.len() - tail)
-            .unwrap_or_default(),
-    );
+    let (head, tail) = common_ends(committed, buffer);
+    let (old_middle, new_middle) = (middle(committed, head, tail), middle(buffer, head, tail));
     let mut interner = Interner::new(old_middle.len() + new_middle.len());
     let before: Vec<_> = old_middle.iter().map(|l| interner.intern(*l)).collect();
     let after: Vec<_> = new_middle.iter().map(|l| interner.intern(*l)).collect();

@@ -181,6 +181,20 @@ impl Session {
     }
 }
 
+/// Runs `work` once for concurrent callers with the same key: the first
+/// caller runs it, the others wait for and share its result.
+pub async fn shared_work<K, V, F>(in_progress: &DashMap<K, Arc<OnceCell<V>>>, key: K, work: F) -> V
+where
+    K: std::hash::Hash + Eq + Clone,
+    V: Clone,
+    F: std::future::Future<Output = V>,
+{
+    let cell = in_progress.entry(key.clone()).or_default().clone();
+    let result = cell.get_or_init(|| work).await.clone();
+    in_progress.remove(&key);
+    result
+}
+
 /// Engine calls that build and drop large transient structures (a whole
 /// history, every file's blame).
 const LARGE_CALLS: [&str; 2] = ["execute_analysis", "get_blame_data"];
