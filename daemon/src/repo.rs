@@ -64,6 +64,14 @@ impl Repository {
         }
     }
 
+    /// Identifies the mailmap git applies here (the work tree's `.mailmap`,
+    /// the only one the git policy reads): 0 without one, else a digest of
+    /// its bytes. Part of every cache key whose answer names people. A stat
+    /// decides whether the file is read again.
+    pub fn mailmap_id(&self) -> u64 {
+        mailmap_id(&self.root.join(".mailmap"))
+    }
+
     /// The identity git would commit as here (`user.name`, `user.email`).
     /// Reading config runs nothing a repository could configure, and needs
     /// no engine: a restarted daemon answers its first blame at once.
@@ -121,6 +129,32 @@ impl Repository {
             (ref_name == name && is_sha(sha)).then(|| RefValue::Sha(sha.to_owned()))
         })
     }
+}
+
+fn mailmap_id(path: &Path) -> u64 {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::MetadataExt;
+    use std::sync::{Mutex, OnceLock};
+
+    type Stamp = (i64, i64, u64, u64);
+    static SEEN: OnceLock<Mutex<HashMap<PathBuf, (Stamp, u64)>>> = OnceLock::new();
+    let Ok(meta) = fs::metadata(path) else {
+        return 0;
+    };
+    let stamp = (meta.mtime(), meta.mtime_nsec(), meta.size(), meta.ino());
+    let seen = SEEN.get_or_init(Default::default);
+    let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((known, id)) = seen.get(path) {
+        if *known == stamp {
+            return *id;
+        }
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    fs::read(path).unwrap_or_default().hash(&mut hasher);
+    let id = hasher.finish() | 1; // never 0: 0 means "no mailmap"
+    seen.insert(path.to_path_buf(), (stamp, id));
+    id
 }
 
 /// git follows symbolic refs this deep (refs.h `SYMREF_MAXDEPTH`).

@@ -6,6 +6,7 @@
 //! any other. Every command has a deadline and is killed when the request
 //! that needed it goes away.
 
+pub mod commit;
 pub mod policy;
 
 use std::ffi::OsStr;
@@ -63,6 +64,17 @@ pub fn user_config_command(root: &Path) -> std::process::Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
+}
+
+/// Bytes from git as text a person reads: valid UTF-8 as is, any other
+/// byte as Latin-1, the usual encoding of such text (as `gigui.text`).
+pub fn readable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(chunk.invalid().iter().map(|&b| char::from(b)));
+    }
+    out
 }
 
 /// The line of git's stderr that says what went wrong, in git's words.

@@ -138,6 +138,8 @@ pub struct BlameKey {
     pub revision: String,
     /// Relative to `root`; bytes, as git names it.
     pub path: PathBuf,
+    /// The mailmap the blame's names went through (`Repository::mailmap_id`).
+    pub mailmap: u64,
 }
 
 /// Committed blame in memory, bounded by the configured budget.
@@ -193,6 +195,7 @@ mod tests {
             root: PathBuf::from("/r"),
             revision: rev.into(),
             path: path.into(),
+            mailmap: 0,
         }
     }
 

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::blame_cache::{BlameKey, CommittedBlame};
 
 /// Bump when the stored shape or the blame options change.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// Pruned down to this size (oldest files first) when the daemon starts.
 const MAX_BYTES: u64 = 512 << 20;
 /// Temporary files older than this are left over from a failed write.
@@ -71,6 +71,8 @@ impl DiskCache {
         hasher.update(key.revision.as_bytes());
         hasher.update([0]);
         hasher.update(key.path.as_os_str().as_encoded_bytes());
+        hasher.update([0]);
+        hasher.update(key.mailmap.to_le_bytes());
         let name: String = hasher
             .finalize()
             .iter()
@@ -211,6 +213,7 @@ mod tests {
             root: PathBuf::from(root),
             revision: revision.into(),
             path: PathBuf::from(path),
+            mailmap: 0,
         }
     }
 
@@ -336,6 +339,7 @@ mod fuzz {
             root: PathBuf::from("/r"),
             revision: "abc".into(),
             path: PathBuf::from("f.py"),
+            mailmap: 0,
         }
     }
 

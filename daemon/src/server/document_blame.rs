@@ -15,6 +15,7 @@ use super::porcelain;
 use super::session::{shared_work, Session};
 use crate::engine::{CallHooks, EngineError};
 use crate::git;
+use crate::git::commit::CommitDetails;
 use crate::repo::Repository;
 
 pub struct DocumentBlame {
@@ -23,6 +24,10 @@ pub struct DocumentBlame {
     pub repository: Option<PathBuf>,
     pub path: String,
     pub revision: Option<String>,
+    /// The mailmap the names went through (`Repository::mailmap_id`).
+    pub mailmap: u64,
+    /// The path relative to `repository`, as git names it (bytes).
+    pub git_path: PathBuf,
     /// Per buffer line, an index into `commits`.
     pub lines: Vec<u32>,
     pub commits: Vec<CommitInfo>,
@@ -48,12 +53,14 @@ struct Buffer {
 }
 
 impl DocumentBlame {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         uri: &Url,
         buffer: Buffer,
         repository: Option<PathBuf>,
-        path: String,
+        git_path: PathBuf,
         revision: Option<String>,
+        mailmap: u64,
         lines: Vec<u32>,
         commits: Vec<CommitInfo>,
     ) -> DocumentBlame {
@@ -61,8 +68,10 @@ impl DocumentBlame {
             uri: uri.clone(),
             version: buffer.version,
             repository,
-            path,
+            path: porcelain::readable(git_path.as_os_str().as_encoded_bytes()),
+            git_path,
             revision,
+            mailmap,
             lines,
             commits,
             text: buffer.text,
@@ -116,10 +125,13 @@ impl DocumentBlame {
     /// Identifies this answer: equal ids mean equal blame (same document
     /// version at the same HEAD). `None` for documents that are not open.
     pub fn result_id(&self) -> Option<String> {
+        // Everything before the last ':' names the commit table: deltas are
+        // made only between answers that share it (same HEAD, same mailmap).
         let version = self.version?;
         Some(format!(
-            "{}:{version}",
-            self.revision.as_deref().unwrap_or("none")
+            "{}.{:x}:{version}",
+            self.revision.as_deref().unwrap_or("none"),
+            self.mailmap
         ))
     }
 
@@ -192,11 +204,13 @@ impl Session {
         let path = uri.to_file_path().unwrap_or_default();
         let repo = Repository::discover(&path);
         let head = repo.as_ref().and_then(Repository::head);
+        let mailmap = repo.as_ref().map_or(0, Repository::mailmap_id);
         let version = self.documents.get(uri).map(|d| d.version);
         if let Some(view) = self.views.get(uri) {
             if view.version.is_some()
                 && view.version == version
                 && view.revision == head
+                && view.mailmap == mailmap
                 && view.repository.as_ref() == repo.as_ref().map(|r| &r.root)
             {
                 return Ok(view.clone());
@@ -206,7 +220,7 @@ impl Session {
             return self.build_view(uri, &path, repo, head).await;
         }
         // Requests for one version of a document share one build.
-        let key = (uri.clone(), version, head.clone());
+        let key = (uri.clone(), version, head.clone(), mailmap);
         let build = self.build_view(uri, &path, repo, head);
         shared_work(&self.view_builds, key, build).await
     }
@@ -242,16 +256,19 @@ impl Session {
         };
         let started = std::time::Instant::now();
         let Some(repo) = repo else {
-            let path = path.to_string_lossy().into_owned();
-            let view = DocumentBlame::new(uri, buffer, None, path, None, vec![], vec![]);
+            let view = DocumentBlame::new(uri, buffer, None, path.into(), None, 0, vec![], vec![]);
             return Ok(Arc::new(view));
         };
         let relative = relative_path(&repo.root, path);
         if let Some(head) = &head {
             self.note_head(&repo.root, head).await;
         }
+        let mailmap = repo.mailmap_id();
         let committed = match &head {
-            Some(head) => self.committed_blame(&repo.root, head, &relative).await?,
+            Some(head) => {
+                self.committed_blame(&repo.root, head, &relative, mailmap)
+                    .await?
+            }
             None => Arc::new(CommittedBlame::untracked()),
         };
         let version = buffer.version;
@@ -263,8 +280,9 @@ impl Session {
                 &uri_owned,
                 buffer,
                 Some(root),
-                porcelain::readable(relative.as_os_str().as_encoded_bytes()),
+                relative,
                 head,
+                mailmap,
                 lines,
                 commits,
             )
@@ -302,7 +320,8 @@ impl Session {
         };
         self.note_head(&repo.root, &head).await;
         let relative = relative_path(&repo.root, &path);
-        self.committed_blame(&repo.root, &head, &relative).await?;
+        self.committed_blame(&repo.root, &head, &relative, repo.mailmap_id())
+            .await?;
         Ok(())
     }
 
@@ -313,11 +332,13 @@ impl Session {
         root: &Path,
         revision: &str,
         path: &Path,
+        mailmap: u64,
     ) -> Result<Arc<CommittedBlame>, EngineError> {
         let key = BlameKey {
             root: root.to_path_buf(),
             revision: revision.to_owned(),
             path: path.to_path_buf(),
+            mailmap,
         };
         if let Some(hit) = self.blame_store.get(&key) {
             self.stats.cache_hit();
@@ -451,23 +472,31 @@ impl Session {
     }
 
     /// Commit details for hovers and `gitinspector.showCommit` (cached).
+    /// Details of a commit as `view`'s repository names it now (names go
+    /// through the current mailmap), with what it did to `view`'s file.
     pub async fn commit_details(
         self: &Arc<Self>,
-        root: &Path,
+        view: &DocumentBlame,
         sha: &str,
-        path: Option<&str>,
-    ) -> Result<Arc<Value>, EngineError> {
-        let key = (root.to_path_buf(), sha.to_owned(), path.map(str::to_owned));
+    ) -> Result<Arc<CommitDetails>, EngineError> {
+        let Some(root) = &view.repository else {
+            return Err(EngineError::git(format!(
+                "{} is in no repository",
+                view.path
+            )));
+        };
+        let key = (
+            root.clone(),
+            sha.to_owned(),
+            view.git_path.clone(),
+            view.mailmap,
+        );
         if let Some(hit) = self.commit_cache.get(&key) {
             return Ok(hit.clone());
         }
-        let details = self
-            .call_engine(
-                "get_commit_details",
-                vec![json!(root), json!(sha), json!(path)],
-                CallHooks::default(),
-            )
-            .await?;
+        let details = git::commit::commit_details(root, sha, Some(&view.git_path))
+            .await
+            .map_err(EngineError::git)?;
         let details = Arc::new(details);
         self.commit_cache.insert(key, details.clone());
         Ok(details)

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::blame_cache::{CommitInfo, CommittedBlame};
+pub use crate::git::readable;
 
 pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
     let mut commits: Vec<CommitInfo> = Vec::new();
@@ -131,17 +132,6 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
         text,
         replaced,
     })
-}
-
-/// Bytes from git as text a person reads: valid UTF-8 as is, any other
-/// byte as Latin-1, the usual encoding of such text (as `gigui.text`).
-pub fn readable(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        out.extend(chunk.invalid().iter().map(|&b| char::from(b)));
-    }
-    out
 }
 
 #[cfg(test)]

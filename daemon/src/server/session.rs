@@ -19,11 +19,12 @@ use super::documents::Document;
 use super::lru::Lru;
 use super::stats::Stats;
 use crate::engine::{CallHooks, Engine, EngineError, EngineErrorKind, LogRecord, LogSink};
+use crate::git::commit::CommitDetails;
 
 /// The outcome of loading one file's committed blame.
 pub type BlameLoad = Result<Arc<CommittedBlame>, EngineError>;
-/// A document, its version and the HEAD its blame is for.
-pub type ViewKey = (Url, Option<i32>, Option<String>);
+/// A document, its version, and the HEAD and mailmap its blame is for.
+pub type ViewKey = (Url, Option<i32>, Option<String>, u64);
 /// The outcome of building a document's blame view.
 pub type ViewBuild = Result<Arc<DocumentBlame>, EngineError>;
 
@@ -62,7 +63,8 @@ pub struct Session {
     pub users: DashMap<PathBuf, Arc<OnceCell<Value>>>,
     /// Committed blame being computed, so concurrent requests share one load.
     pub loading: DashMap<BlameKey, Arc<OnceCell<BlameLoad>>>,
-    pub commit_cache: DashMap<(PathBuf, String, Option<String>), Arc<Value>>,
+    /// Commit details by (repository, sha, file, mailmap).
+    pub commit_cache: DashMap<(PathBuf, String, PathBuf, u64), Arc<CommitDetails>>,
     /// Held while settings are saved (FIFO: saves land in the order they came).
     pub settings_writes: tokio::sync::Mutex<()>,
     engine: OnceCell<Result<Arc<Engine>, EngineError>>,

@@ -115,7 +115,8 @@ fn cache_key(function: &str, settings: &Value) -> Option<String> {
             repo.resolve_ref(&format!("refs/heads/{rev}"))
                 .or_else(|| repo.resolve_ref(&format!("refs/tags/{rev}")))?
         };
-        commits.push(commit);
+        // The same commit analyzed through another mailmap names other people.
+        commits.push(format!("{commit}.{:x}", repo.mailmap_id()));
     }
     // serde_json's map is ordered by key, so equal settings print equally.
     Some(format!("{function}\n{settings}\n{}", commits.join(",")))

@@ -118,11 +118,11 @@ impl Backend {
     async fn show_commit(&self, args: &[Value]) -> Result<Value> {
         let uri = uri_arg(args.first())?;
         let view = self.session.document_blame(&uri).await.map_err(to_rpc)?;
-        let Some(root) = &view.repository else {
+        if view.repository.is_none() {
             return Err(invalid_params(format!(
                 "not inside a git repository: {uri}"
             )));
-        };
+        }
         let sha = match args.get(1) {
             Some(Value::String(sha)) => sha.clone(),
             Some(Value::Number(n)) => {
@@ -142,10 +142,10 @@ impl Backend {
         }
         let details = self
             .session
-            .commit_details(root, &sha, Some(&view.path))
+            .commit_details(&view, &sha)
             .await
             .map_err(to_rpc)?;
-        Ok(camel_case_keys(&details))
+        Ok(serde_json::to_value(&*details).unwrap_or_default())
     }
 }
 
@@ -153,31 +153,4 @@ fn uri_arg(arg: Option<&Value>) -> Result<Url> {
     arg.and_then(Value::as_str)
         .and_then(|s| Url::parse(s).ok())
         .ok_or_else(|| invalid_params("the first argument must be a document URI"))
-}
-
-/// The engine speaks snake_case; LSP clients expect camelCase.
-fn camel_case_keys(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let mut out = String::with_capacity(k.len());
-                    let mut upper = false;
-                    for ch in k.chars() {
-                        if ch == '_' {
-                            upper = true;
-                        } else if upper {
-                            out.extend(ch.to_uppercase());
-                            upper = false;
-                        } else {
-                            out.push(ch);
-                        }
-                    }
-                    (out, camel_case_keys(v))
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(camel_case_keys).collect()),
-        other => other.clone(),
-    }
 }

@@ -1,10 +1,10 @@
 //! `textDocument/hover`: the line's commit — sha, author, dates, full
 //! message, and how many lines of this file the commit changed.
 
-use serde_json::Value;
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
+use crate::git::commit::CommitDetails;
 use crate::server::blame_cache::NOT_COMMITTED;
 use crate::server::errors::to_rpc;
 use crate::server::format::{absolute_date, relative_date};
@@ -18,7 +18,7 @@ impl Backend {
             .document_blame(&position.text_document.uri)
             .await
             .map_err(to_rpc)?;
-        let (Some(root), Some(commit)) = (&view.repository, view.commit_at(position.position.line))
+        let (Some(_), Some(commit)) = (&view.repository, view.commit_at(position.position.line))
         else {
             return Ok(None);
         };
@@ -27,7 +27,7 @@ impl Backend {
         } else {
             let details = self
                 .session
-                .commit_details(root, &commit.sha, Some(&view.path))
+                .commit_details(&view, &commit.sha)
                 .await
                 .map_err(to_rpc)?;
             hover_markdown(&details)
@@ -42,30 +42,25 @@ impl Backend {
     }
 }
 
-fn hover_markdown(details: &Value) -> String {
-    let text = |key: &str| details.get(key).and_then(Value::as_str).unwrap_or_default();
-    let time = details
-        .get("author_time")
-        .and_then(Value::as_i64)
-        .unwrap_or(0);
+fn hover_markdown(details: &CommitDetails) -> String {
+    let time = details.author_time;
     let now = chrono::Utc::now().timestamp();
-    let sha = text("sha");
+    let sha = &details.sha;
     let mut out = format!(
         "**{}** <{}>  \n{} ({})  \n`{}`\n\n{}\n",
-        text("author"),
-        text("email"),
+        details.author,
+        details.email,
         absolute_date(time),
         relative_date(time, now),
         sha.get(..12).unwrap_or(sha),
-        text("message"),
+        details.message,
     );
-    if let Some(file) = details.get("file").filter(|f| f.is_object()) {
-        let count = |key: &str| file.get(key).and_then(Value::as_i64).unwrap_or(0);
+    if let Some(file) = &details.file {
         out.push_str(&format!(
             "\n---\nThis commit changed {} lines of this file (+{} −{}).\n",
-            count("insertions") + count("deletions"),
-            count("insertions"),
-            count("deletions"),
+            file.insertions + file.deletions,
+            file.insertions,
+            file.deletions,
         ));
     }
     out
