@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import env as support_env
+from support.rpc import RpcClient
 
 ROOT = Path(__file__).resolve().parent.parent
-# support/ (clients, corpora) and the engine tests' git fixtures and oracle.
-sys.path[:0] = [str(Path(__file__).parent), str(ROOT / "python" / "tests")]
-
-from support import env as support_env  # noqa: E402
-from support.rpc import RpcClient  # noqa: E402
 
 
 def daemon_binary() -> Path:

@@ -54,6 +54,20 @@ impl Repository {
         })
     }
 
+    /// `path` relative to the work tree, as bytes (git's names need not be
+    /// UTF-8); the file itself may not exist yet (a new buffer).
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let root = canonical(&self.root);
+        let path = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) => canonical(dir).join(name),
+            _ => path.to_path_buf(),
+        };
+        path.strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or(path)
+    }
+
     /// The commit HEAD points at, or `None` in an empty repository.
     pub fn head(&self) -> Option<String> {
         let head = fs::read_to_string(self.git_dir.join("HEAD")).ok()?;

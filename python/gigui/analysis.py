@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import commit_graph, incremental
+from . import host, incremental
 from .blame import FileBlame, commit_record, run_blame
 from .comments import comment_lines
 from .errors import AnalysisCancelled, FileNotTrackedError, RepositoryError
@@ -185,7 +185,7 @@ def prepare_repo(
 ) -> RepoContext:
     found = require_root(path, counter)
     root = found.path
-    alternate = commit_graph.refresh(root, bare=found.bare)
+    alternate = host.commit_graph(root)
     git = Git(root, cancel=cancel, counter=counter, alternate=alternate, bare=found.bare)
     sha, rev_time = resolve_revision(git, root, settings.rev)
     counts = list_text_files(git, sha)

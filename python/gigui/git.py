@@ -42,8 +42,13 @@ _READ_CHUNK = 1 << 20
 
 @cache
 def policy() -> dict[str, Any]:
-    """The git policy (``git_policy.json``), shared with the daemon."""
-    text = resources.files(__package__).joinpath("git_policy.json").read_text("utf-8")
+    """The git policy (``git_policy.json``): the daemon's own copy when the engine runs in
+    it (see host.py), else the package's."""
+    from . import host
+
+    text = host.policy_text()
+    if text is None:
+        text = resources.files(__package__).joinpath("git_policy.json").read_text("utf-8")
     return json.loads(text)
 
 
@@ -64,6 +69,12 @@ def _bare_config() -> tuple[str, ...]:
     return tuple(_config_args(policy()["bare_config"]))
 
 
+def forget_policy() -> None:
+    """Drop what was derived from the policy (the host handed another one)."""
+    for derived in (policy, _pinned_config, _bare_config):
+        derived.cache_clear()
+
+
 def _base_env() -> dict[str, str]:
     """The caller's environment without the GIT_* variables the policy does not keep."""
     keep = set(policy()["env_keep"])
@@ -74,7 +85,7 @@ def git_env(alternate: str | None = None) -> dict[str, str]:
     env = _base_env()
     env.update(policy()["env"])
     if alternate is not None:
-        # Our own object directory (a commit-graph, see commit_graph.py).
+        # Our own object directory (the commit-graph the host keeps, see host.py).
         env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternate
     return env
 
@@ -429,12 +440,6 @@ def find_root(path: str, counter: CallCounter | None = None) -> RepoRoot | None:
     if os.path.basename(git_dir) == ".git":  # inside a work tree's .git directory
         return RepoRoot(os.path.dirname(git_dir), git_dir, False)
     raise RepositoryError(f"{path} is inside a git directory with no work tree ({git_dir})")
-
-
-def toplevel(path: str, counter: CallCounter | None = None) -> str | None:
-    """The root containing PATH (see ``find_root``), or None outside any repository."""
-    root = find_root(path, counter)
-    return root.path if root is not None else None
 
 
 def require_root(path: str, counter: CallCounter | None = None) -> RepoRoot:

@@ -1,23 +1,19 @@
-"""Fixtures: real git repositories built in temporary directories."""
+"""Fixtures: real git repositories built in temporary directories, the engine running in
+this process's environment, isolated for the whole session."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from gitfixtures import ALICE, BOB, RepoBuilder, build_rich_repo, numbered
+from support.env import isolate_process
+from support.gitrepo import ALICE, BOB, GitRepo, build_rich_repo, numbered
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory):
-    home = tmp_path_factory.mktemp("home")
     mp = pytest.MonkeyPatch()
-    mp.setenv("HOME", str(home))
-    mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    mp.delenv("GIT_DIR", raising=False)
-    mp.delenv("GIT_WORK_TREE", raising=False)
+    isolate_process(tmp_path_factory.mktemp("home"), mp)
     yield
     mp.undo()
 
@@ -30,8 +26,8 @@ def rich_repo(tmp_path_factory: pytest.TempPathFactory, _isolated_env) -> Path:
 
 
 @pytest.fixture
-def small_repo(tmp_path: Path) -> RepoBuilder:
-    r = RepoBuilder(tmp_path / "small")
+def small_repo(tmp_path: Path) -> GitRepo:
+    r = GitRepo(tmp_path / "small")
     r.write("a.py", "# comment\nx = 1\n\ny = 2\n")
     r.write("b.txt", numbered("b", 5))
     r.commit("one", ALICE)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gitfixtures import RepoBuilder, run_git
-from oracle import assert_matches, blame_lines, expected, head_files
+from support.gitrepo import GitRepo, run_git
+from support.oracle import assert_matches, blame_lines, expected, head_files
 
 from gigui import api
 from gigui.errors import AnalysisCancelled, RepositoryError
@@ -96,14 +96,14 @@ def test_exclude_author_and_no_blame(rich_repo: Path) -> None:
     assert repo["totals"]["lines"] == 0 and repo["totals"]["commits"] > 0
 
 
-def test_comments_and_empty_lines(small_repo: RepoBuilder) -> None:
-    base = {"input_fstrs": [str(small_repo.path)]}
+def test_comments_and_empty_lines(small_repo: GitRepo) -> None:
+    base = {"input_fstrs": [str(small_repo.root)]}
     full = api.execute_analysis(base)["repositories"][0]
     lines = {f["path"]: f["lines"] for f in full["files"]}
     assert lines == {"a.py": 4, "b.txt": 6}
     res = api.execute_analysis({**base, "comments": False, "empty_lines": False})
     lines = {f["path"]: f["lines"] for f in res["repositories"][0]["files"]}
-    content = (small_repo.path / "a.py").read_text().splitlines()
+    content = (small_repo.root / "a.py").read_text().splitlines()
     code = [ln for ln in content if ln.strip() and not ln.lstrip().startswith("#")]
     assert lines == {"a.py": len(code), "b.txt": 6}
 
@@ -162,9 +162,9 @@ def test_rename_on_branch_while_mainline_edits(tmp_path: Path) -> None:
     """Graph-aware following: mainline edits to a.txt before a merged side-branch rename
     a.txt -> b.txt count toward b.txt; an older, deleted x.txt on mainline does not count
     toward the x.txt that the side branch adds."""
-    from gitfixtures import ALICE, BOB, CAROL, numbered
+    from support.gitrepo import ALICE, BOB, CAROL, numbered
 
-    r = RepoBuilder(tmp_path / "branchy")
+    r = GitRepo(tmp_path / "branchy")
     r.write("a.txt", numbered("a", 10))
     r.write("x.txt", numbered("old x", 4))
     r.commit("base", ALICE)
@@ -179,20 +179,20 @@ def test_rename_on_branch_while_mainline_edits(tmp_path: Path) -> None:
     r.write("a.txt", numbered("a", 10) + "main edit\n")
     r.commit("main edits a", CAROL)
     r.git("merge", "-q", "--no-edit", "side", who=ALICE)
-    assert sorted(head_files(r.path)) == ["b.txt", "x.txt"]
+    assert sorted(head_files(r.root)) == ["b.txt", "x.txt"]
 
-    res = api.execute_analysis({"input_fstrs": [str(r.path)]})
+    res = api.execute_analysis({"input_fstrs": [str(r.root)]})
     files = {f["path"]: f for f in res["repositories"][0]["files"]}
 
     def rows(*revs: str) -> tuple[int, int, int]:
-        out = run_git(r.path, "log", "--no-merges", "-M", "--numstat", "--format=tformat:C", *revs)
+        out = run_git(r.root, "log", "--no-merges", "-M", "--numstat", "--format=tformat:C", *revs)
         commits = out.count("C\n")
         nums = [ln.split("\t") for ln in out.splitlines() if "\t" in ln]
         return commits, sum(int(n[0]) for n in nums), sum(int(n[1]) for n in nums)
 
     # every a/b row in the repo belongs to b.txt: all commits except the x ones
     log_out = run_git(
-        r.path,
+        r.root,
         "log",
         "--no-merges",
         "-M",

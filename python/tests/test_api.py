@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from gitfixtures import ALICE, BOB, RepoBuilder, run_git
-from oracle import blame_lines, head_files
+from support.gitrepo import run_git
+from support.oracle import blame_lines, head_files
 
 from gigui import __version__, api
-from gigui.errors import FileNotTrackedError, GitError, InvalidSettingsError, RepositoryError
+from gigui.errors import InvalidSettingsError
 
 
 def _expand(hunks: list[dict]) -> list[str]:
@@ -64,65 +64,6 @@ def test_get_blame_data_selected_files(rich_repo: Path) -> None:
     assert paths == ["README.md", "docs/naïve file.txt"]
     for f in repo["files"]:
         assert _expand(f["hunks"]) == [e[0] for e in blame_lines(rich_repo, f["path"], "HEAD~1")]
-
-
-def test_blame_file(rich_repo: Path) -> None:
-    head = run_git(rich_repo, "rev-parse", "HEAD").strip()
-    res = api.blame_file(str(rich_repo), "src/app.py")
-    assert res["repository"] == str(rich_repo) and res["revision"] == head
-    assert res["path"] == "src/app.py"
-    expected = blame_lines(rich_repo, "src/app.py")
-    assert _expand(res["hunks"]) == [e[0] for e in expected]
-    assert res["lines"] == len(expected)
-    assert {c["sha"] for c in res["commits"]} == {e[0] for e in expected}
-    res2 = api.blame_file(str(rich_repo / "src"), str(rich_repo / "src" / "app.py"), "HEAD~3")
-    assert res2["revision"] == run_git(rich_repo, "rev-parse", "HEAD~3").strip()
-    with pytest.raises(FileNotTrackedError, match="not tracked"):
-        api.blame_file(str(rich_repo), "no/such/file.txt")
-    with pytest.raises(RepositoryError):
-        api.blame_file(str(rich_repo), "README.md", rev="no-such-rev")
-    res3 = api.blame_file(str(rich_repo), "src/app.py", settings={"copy_move": 2})
-    assert res3["lines"] == len(expected)
-
-
-def test_get_commit_details(rich_repo: Path) -> None:
-    sha = run_git(rich_repo, "log", "-1", "--format=%H", "--grep=rename main.py").strip()
-    d = api.get_commit_details(str(rich_repo), sha, "src/app.py")
-    assert d["sha"] == sha
-    assert d["author"] == "Carol" and d["summary"] == "rename main.py to app.py"
-    assert d["message"] == "rename main.py to app.py"
-    assert d["parents"] == [run_git(rich_repo, "rev-parse", f"{sha}^").strip()]
-    num = run_git(rich_repo, "log", "-1", "-M", "--numstat", "--format=", sha).split("\t")
-    assert d["file"] == {"path": "src/app.py", "insertions": int(num[0]), "deletions": int(num[1])}
-    assert api.get_commit_details(str(rich_repo), sha, "README.md")["file"] is None
-    root = run_git(rich_repo, "rev-list", "--max-parents=0", "HEAD").strip()
-    d = api.get_commit_details(str(rich_repo), root[:10], str(rich_repo / "README.md"))
-    assert d["sha"] == root and d["parents"] == []
-    assert d["file"] == {"path": "README.md", "insertions": 5, "deletions": 0}
-    with pytest.raises(GitError, match=r"git show .*failed \(exit 128\): fatal: "):
-        api.get_commit_details(str(rich_repo), "0123456789abcdef")
-
-
-def test_find_repository(tmp_path: Path) -> None:
-    outer = RepoBuilder(tmp_path / "outer")
-    outer.write("x.txt", "x\n")
-    head = outer.commit("x", ALICE)
-    inner = RepoBuilder(tmp_path / "outer" / "inner")
-    inner.write("y.txt", "y\n")
-    inner.commit("y", BOB)
-    r = api.find_repository(str(outer.path / "x.txt"))
-    assert r == {"root": str(outer.path), "head": head, "relative_path": "x.txt", "tracked": True}
-    r = api.find_repository(str(inner.path / "y.txt"))
-    assert r is not None and r["root"] == str(inner.path) and r["tracked"] is True
-    outer.write("new.txt", "n\n")
-    r = api.find_repository(str(outer.path / "new.txt"))
-    assert r is not None and r["tracked"] is False and r["relative_path"] == "new.txt"
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    assert api.find_repository(str(plain)) is None
-    empty = RepoBuilder(tmp_path / "emptyrepo")
-    r = api.find_repository(str(empty.path))
-    assert r is not None and r["head"] is None and r["relative_path"] == "."
 
 
 def test_settings_validation_names_field() -> None:

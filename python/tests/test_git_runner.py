@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from gitfixtures import run_git
+from support.gitrepo import run_git
 
 from gigui.errors import AnalysisCancelled, GitError
 from gigui.git import Git
@@ -55,7 +55,7 @@ def finishes(fn, seconds: float = 60):
 
 @pytest.fixture
 def repo(small_repo) -> Path:
-    return small_repo.path
+    return small_repo.root
 
 
 def test_a_multi_megabyte_stdin_under_a_cancel_flag_finishes(repo: Path) -> None:

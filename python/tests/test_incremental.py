@@ -8,8 +8,8 @@ import copy
 from pathlib import Path
 
 import pytest
-from gitfixtures import ALICE, BOB, CAROL, DAVE, EVE, RepoBuilder, numbered, run_git
-from oracle import assert_matches, head_files
+from support.gitrepo import ALICE, BOB, CAROL, DAVE, EVE, GitRepo, numbered, run_git
+from support.oracle import assert_matches, head_files
 
 from gigui import api, incremental
 
@@ -40,19 +40,19 @@ def _without_stats(res: dict) -> list[dict]:
 class Chain:
     """Analyses after each commit: incremental (warm) vs cold, plus the oracle."""
 
-    def __init__(self, repo: RepoBuilder, settings: dict) -> None:
+    def __init__(self, repo: GitRepo, settings: dict) -> None:
         self.repo = repo
-        self.settings = {"input_fstrs": [str(repo.path)], "max_workers": 2, **settings}
+        self.settings = {"input_fstrs": [str(repo.root)], "max_workers": 2, **settings}
         self.oracle = not settings
         self.last = self.head()
 
     def head(self) -> str:
-        return run_git(self.repo.path, "rev-parse", "HEAD").strip()
+        return run_git(self.repo.root, "rev-parse", "HEAD").strip()
 
     def touched(self, old: str, new: str) -> set[str]:
         """Files of NEW that a commit of NEW's first-parent chain down to OLD changed."""
         out = run_git(
-            self.repo.path,
+            self.repo.root,
             "log",
             "-m",
             "--first-parent",
@@ -61,7 +61,7 @@ class Chain:
             "--format=",
             f"{old}..{new}",
         )
-        return {p for p in out.splitlines() if p} & set(head_files(self.repo.path))
+        return {p for p in out.splitlines() if p} & set(head_files(self.repo.root))
 
     def analyze(self, *, log: str | None, blamed: set[str] | None = None) -> dict:
         new = self.head()
@@ -72,7 +72,7 @@ class Chain:
         (repo,) = warm["repositories"]
         assert repo["revision"] == new
         if self.oracle:
-            assert_matches(self.repo.path, repo)
+            assert_matches(self.repo.root, repo)
         stats = warm["performance_stats"]
         n_files = len(repo["files"])
         if blamed is None:
@@ -85,7 +85,7 @@ class Chain:
             assert stats["log_modes"] == [log], stats
             assert stats["log_incremental"] == (log != "full")
         if log == "incremental":
-            walked = run_git(self.repo.path, "rev-list", "--count", f"{self.last}..{new}")
+            walked = run_git(self.repo.root, "rev-list", "--count", f"{self.last}..{new}")
             assert stats["log_commits_walked"] == int(walked)
         assert cold["performance_stats"]["log_incremental"] is False
         self.last = new
@@ -95,7 +95,7 @@ class Chain:
 @pytest.mark.parametrize("settings", SETTINGS, ids=["defaults", "filters"])
 def test_incremental_chain(tmp_path: Path, settings: dict) -> None:
     api.clear_caches()
-    r = RepoBuilder(tmp_path / "inc")
+    r = GitRepo(tmp_path / "inc")
     r.write("a.txt", numbered("a", 6))
     r.write("b.py", "# header\nimport os\n\n\ndef f():\n    return 1  # one\n")
     r.write("c.txt", numbered("c", 4))
@@ -108,7 +108,7 @@ def test_incremental_chain(tmp_path: Path, settings: dict) -> None:
     r.write("a.txt", numbered("a", 7))
     r.commit("grow a", BOB)
     chain = Chain(r, settings)
-    first = chain.analyze(log="full", blamed=set(head_files(r.path)))
+    first = chain.analyze(log="full", blamed=set(head_files(r.root)))
     assert first["totals"]["files"] == 10
 
     # the same revision again: nothing is recomputed
@@ -118,7 +118,7 @@ def test_incremental_chain(tmp_path: Path, settings: dict) -> None:
     r.commit("edit a", CAROL)
     chain.analyze(log="incremental")
 
-    (r.path / "lib").mkdir()
+    (r.root / "lib").mkdir()
     r.git("mv", "b.py", "lib/b2.py")
     r.write("lib/b2.py", "# header\nimport os\n\n\ndef f():\n    return 2  # two\n")
     r.commit("rename b", DAVE)
@@ -178,7 +178,7 @@ def test_incremental_chain(tmp_path: Path, settings: dict) -> None:
 
     # an older revision (not a descendant): recomputed, still exact
     chain.settings = {**chain.settings, "rev": "HEAD~3"}
-    old_rev = run_git(r.path, "rev-parse", "HEAD~3").strip()
+    old_rev = run_git(r.root, "rev-parse", "HEAD~3").strip()
     warm = api.execute_analysis(chain.settings)
     with _caches_put_aside():
         cold = api.execute_analysis(chain.settings)
@@ -189,14 +189,14 @@ def test_incremental_chain(tmp_path: Path, settings: dict) -> None:
 
 def test_same_revision_other_selection(tmp_path: Path) -> None:
     api.clear_caches()
-    r = RepoBuilder(tmp_path / "sel")
+    r = GitRepo(tmp_path / "sel")
     r.write("a.py", "x = 1\n")
     r.write("b.txt", numbered("b", 3))
     r.commit("one", ALICE)
     r.git("mv", "b.txt", "b.md")
     r.write("a.py", "x = 2\ny = 3\n")
     r.commit("two", BOB)
-    base = {"input_fstrs": [str(r.path)]}
+    base = {"input_fstrs": [str(r.root)]}
     api.execute_analysis(base)
     for extra in ({"extensions": ["py"]}, {"n_files": 1}, {}):
         warm = api.execute_analysis({**base, **extra})
@@ -209,15 +209,15 @@ def test_same_revision_other_selection(tmp_path: Path) -> None:
 
 def test_mailmap_change_is_noticed(tmp_path: Path) -> None:
     api.clear_caches()
-    r = RepoBuilder(tmp_path / "mm")
+    r = GitRepo(tmp_path / "mm")
     r.write("a.txt", numbered("a", 3))
     r.commit("one", ALICE)
     r.write("a.txt", numbered("a", 4))
     r.commit("two", BOB)
-    settings = {"input_fstrs": [str(r.path)]}
+    settings = {"input_fstrs": [str(r.root)]}
     api.execute_analysis(settings)
     # an uncommitted .mailmap changes names in blame and log: nothing may be reused
-    (r.path / ".mailmap").write_text("Robert <bob@example.com> Bob <bob@example.com>\n")
+    (r.root / ".mailmap").write_text("Robert <bob@example.com> Bob <bob@example.com>\n")
     warm = api.execute_analysis(settings)
     assert warm["performance_stats"]["files_reused"] == 0
     assert warm["performance_stats"]["log_modes"] == ["full"]
@@ -250,9 +250,9 @@ def test_incremental_on_a_project_shaped_history(tmp_path: Path) -> None:
 
     api.clear_caches()
     corpus.build(tmp_path / "proj", corpus.PRESETS["project-tiny"])
-    r = RepoBuilder(tmp_path / "proj")
+    r = GitRepo(tmp_path / "proj")
     chain = Chain(r, {})
-    chain.analyze(log="full", blamed=set(head_files(r.path)))
+    chain.analyze(log="full", blamed=set(head_files(r.root)))
     r.write("keep/renamed_on_branch.py", "# rewritten\n")
     r.write("win/crlf.txt", "new\r\ncontent\r\n")
     r.commit("on top", EVE)

@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from gitfixtures import run_git
-from oracle import assert_matches
 from support import corpus
+from support.gitrepo import run_git
+from support.oracle import assert_matches
 
 from gigui import api
 from gigui.errors import InvalidSettingsError, RepositoryError

@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from gitfixtures import build_rich_repo
-from oracle import assert_matches, blame_lines, expected
 from support import corpus
 from support.cli import run_cli
+from support.gitrepo import build_rich_repo
+from support.oracle import assert_matches, blame_commits, blame_lines, expected
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,7 +71,7 @@ def test_blame_json_and_table_follow_git_blame(daemon_bin, isolated_env, rich_re
     assert out.returncode == 0, out.stderr
     blame = json.loads(out.stdout)
     per_line = [h["commit"] for h in blame["hunks"] for _ in range(h["line_count"])]
-    assert per_line == [sha for sha, _, _ in blame_lines(rich_repo, "src/app.py")]
+    assert per_line == blame_commits(rich_repo, "src/app.py")
 
     table = run_cli(daemon_bin, "blame", str(rich_repo / "src/app.py"), env=isolated_env)
     assert table.returncode == 0, table.stderr

@@ -13,10 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from oracle import blame_lines
 from support import corpus
 from support.blame import line_shas
 from support.cli import run_cli
+from support.gitrepo import run_git
+from support.oracle import blame_commits
 
 BLAMED = ["src/pkg0/mod_000.py", "win/crlf.txt", "keep/renamed_on_branch.py"]
 
@@ -28,7 +29,7 @@ def _settings(tmp: Path, repo: Path) -> list[list[tuple[str, str]]]:
     mailmap = tmp / "other.mailmap"
     mailmap.write_text("Somebody Else <else@example.com> <dev00@example.com>\n")
     ignore = tmp / "ignore-revs"
-    ignore.write_text(git_out(repo, "rev-parse", "HEAD~3"))
+    ignore.write_text(run_git(repo, "rev-parse", "HEAD~3"))
     numbers = [
         ("log.showRoot", "false"),
         ("diff.renameLimit", "1"),
@@ -72,12 +73,6 @@ def _settings(tmp: Path, repo: Path) -> list[list[tuple[str, str]]]:
         ("diff.noprefix", "true"),
     ]
     return [[setting] for setting in numbers] + [presentation]
-
-
-def git_out(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
-    ).stdout
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +196,7 @@ def test_safe_directory_from_the_user_configuration_still_applies(
 def test_the_daemons_blame_ignores_user_and_repository_settings(
     start_daemon, isolated_env, project, tmp_path
 ) -> None:
-    expected = {rel: [sha for sha, _, _ in blame_lines(project, rel)] for rel in BLAMED}
+    expected = {rel: blame_commits(project, rel) for rel in BLAMED}
     home = Path(isolated_env["HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / ".gitconfig").write_text(

@@ -13,6 +13,7 @@ from lsprotocol import types
 from lsprotocol.converters import get_converter
 from support.blame import apply_answer, line_shas
 from support.gitrepo import GitRepo
+from support.oracle import blame_authors, blame_commits
 
 ALICE = ("Alice Example", "alice@example.com")
 BOB = ("Bob Builder", "bob@example.com")
@@ -40,20 +41,20 @@ def repo(tmp_path: Path) -> GitRepo:
     r.git("config", "user.email", BOB[1])
     r.commit(
         "Add module\n\nLonger explanation of the module.",
+        ALICE,
         {
             "mod.py": "import os\n\ndef f(x):\n    y = x + 1\n    return y\n\n\nclass C:\n"
             "    a = 1\n    b = 2\n",
             "other.txt": "o\n",
         },
-        author=ALICE,
     )
     r.commit(
         "Tweak f",
+        BOB,
         {
             "mod.py": "import os\n\ndef f(x):\n    y = x + 2\n    return y\n\n\n"
             "class C:\n    a = 1\n    b = 2\n"
         },
-        author=BOB,
     )
     return r
 
@@ -76,10 +77,10 @@ def test_blame_equals_git_blame_line_by_line(lsp, repo):
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["version"] == 1 and blame["revision"] == repo.head()
     assert blame["path"] == "mod.py" and blame["repository"] == str(repo.root)
-    assert line_shas(blame) == repo.blame_commits("mod.py")
+    assert line_shas(blame) == blame_commits(repo.root, "mod.py")
     table = commit_table(blame)
     authors = [table[sha]["author"] for sha in line_shas(blame)]
-    assert authors == repo.blame_authors("mod.py")
+    assert authors == blame_authors(repo.root, "mod.py")
     # The repository's user is Bob: his commits are marked as the current user's.
     assert blame["currentUser"]["email"] == BOB[1]
     # The commit table ends with the not-committed entry, used or not.
@@ -171,7 +172,7 @@ def test_hover_shows_commit_details(lsp, repo):
         types.Hover,
     )
     text = hover.contents.value
-    sha = repo.blame_commits("mod.py")[2]
+    sha = blame_commits(repo.root, "mod.py")[2]
     assert sha[:12] in text
     assert ALICE[0] in text and ALICE[1] in text
     assert "Longer explanation of the module." in text
@@ -186,7 +187,7 @@ def test_code_lenses_name_authors_per_file_and_block(lsp, repo):
     lenses = typed(
         lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}}), list[types.CodeLens]
     )
-    authors = repo.blame_authors("mod.py")
+    authors = blame_authors(repo.root, "mod.py")
     file_lens = lenses[0]
     assert file_lens.range.start.line == 0
     share = {a: round(100 * authors.count(a) / len(authors)) for a in set(authors)}
@@ -227,7 +228,7 @@ def test_inlay_hints_show_end_of_line_blame(lsp, repo):
     )
     assert [h.position.line for h in hints] == [0, 1, 2, 3, 4]
     lines = (repo.root / "mod.py").read_text().splitlines()
-    authors = repo.blame_authors("mod.py")
+    authors = blame_authors(repo.root, "mod.py")
     for hint in hints:
         assert hint.position.character == len(lines[hint.position.line])
         assert hint.label.startswith(authors[hint.position.line] + ", ")
@@ -246,7 +247,7 @@ def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
 
     before = refreshes()  # applying the initial configuration redraws too
     new_text = (repo.root / "mod.py").read_text().replace("a = 1", "a = 10")
-    repo.commit("Change a", {"mod.py": new_text}, author=ALICE)
+    repo.commit("Change a", ALICE, {"mod.py": new_text})
     lsp.notify(
         "textDocument/didChange",
         {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": new_text}]},
@@ -262,7 +263,7 @@ def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
     assert any(r["method"] == "workspace/inlayHint/refresh" for r in lsp.server_requests)
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["revision"] == repo.head()
-    assert line_shas(blame) == repo.blame_commits("mod.py")
+    assert line_shas(blame) == blame_commits(repo.root, "mod.py")
     assert NOT_COMMITTED not in line_shas(blame)
     lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
     assert "last change Alice Example" in lenses[0]["command"]["title"]
@@ -274,7 +275,7 @@ def test_new_commit_refreshes_blame_and_asks_for_redraw(lsp, repo):
 
 def test_show_commit_and_repository_authors_commands(lsp, repo):
     uri = lsp.open_document(repo.root / "mod.py")
-    sha = repo.blame_commits("mod.py")[3]
+    sha = blame_commits(repo.root, "mod.py")[3]
     details = lsp.request(
         "workspace/executeCommand", {"command": "gitinspector.showCommit", "arguments": [uri, 3]}
     )
@@ -287,7 +288,7 @@ def test_show_commit_and_repository_authors_commands(lsp, repo):
     (analyzed,) = analysis["repositories"]
     lines = {}
     for path in repo.git("ls-files").split():
-        for author in repo.blame_authors(path):
+        for author in blame_authors(repo.root, path):
             lines[author] = lines.get(author, 0) + 1
     assert {a["name"]: a["lines"] for a in analyzed["authors"]} == lines
 
@@ -349,18 +350,18 @@ def test_configuration_changes_apply(lsp, repo):
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
         },
     )
-    sha = repo.blame_commits("mod.py")[0]
-    assert hints[0]["label"] == f"{repo.blame_authors('mod.py')[0]} | {sha[:8]}"
+    sha = blame_commits(repo.root, "mod.py")[0]
+    assert hints[0]["label"] == f"{blame_authors(repo.root, 'mod.py')[0]} | {sha[:8]}"
 
 
 def test_nested_repository_file_belongs_to_the_innermost(lsp, repo):
     inner = GitRepo(repo.root / "vendor" / "inner")
-    inner.commit("inner", {"lib.py": "x = 1\n"}, author=BOB)
+    inner.commit("inner", BOB, {"lib.py": "x = 1\n"})
     uri = lsp.open_document(inner.root / "lib.py")
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": uri}})
     assert blame["repository"] == str(inner.root)
     assert blame["path"] == "lib.py"
-    assert line_shas(blame) == inner.blame_commits("lib.py")
+    assert line_shas(blame) == blame_commits(inner.root, "lib.py")
     subprocess.run(["git", "status"], cwd=repo.root, check=True, capture_output=True)
 
 
@@ -395,7 +396,7 @@ def test_edits_are_answered_with_deltas_against_the_held_answer(lsp, repo):
 
     held = ask(None)
     first = held
-    committed = repo.blame_commits("mod.py")
+    committed = blame_commits(repo.root, "mod.py")
     for version, (line, text) in enumerate([(0, "# a\n"), (5, "b = 1\n"), (2, "c\n")], 2):
         _insert(lsp, uri, version, line, text)
         answer = ask(held)
@@ -417,7 +418,7 @@ def test_edits_are_answered_with_deltas_against_the_held_answer(lsp, repo):
     # After a commit (another revision) a delta would mean other commit
     # indexes: the whole blame again.
     text = (repo.root / "mod.py").read_text()
-    repo.commit("More", {"mod.py": "# new\n" + text}, author=ALICE)
+    repo.commit("More", ALICE, {"mod.py": "# new\n" + text})
     lsp.notify(
         "workspace/didChangeWatchedFiles",
         {"changes": [{"uri": (repo.root / ".git" / "HEAD").as_uri(), "type": 2}]},
@@ -440,7 +441,7 @@ def test_restarted_daemon_serves_seen_files_from_the_disk_cache(start_daemon, re
     second.initialize(repo.root)
     uri = second.open_document(repo.root / "mod.py")
     again = second.request("gitinspector/blame", {"textDocument": {"uri": uri}})
-    assert line_shas(again) == line_shas(expected) == repo.blame_commits("mod.py")
+    assert line_shas(again) == line_shas(expected) == blame_commits(repo.root, "mod.py")
     assert again["commits"] == expected["commits"]
     stats = second.request("gitinspector/getPerformanceStats")
     assert stats["cache"]["disk_hits"] >= 1
@@ -486,7 +487,7 @@ def test_block_lenses_follow_the_parsed_structure(lsp, repo):
         "  return y;\n"
         "}\n"
     )
-    repo.commit("Add shapes", {"shapes.js": source}, author=ALICE)
+    repo.commit("Add shapes", ALICE, {"shapes.js": source})
     uri = lsp.open_document(repo.root / "shapes.js", language_id="javascript")
     lenses = lsp.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
     lines = [lens["range"]["start"]["line"] for lens in lenses]
@@ -525,7 +526,7 @@ def test_first_blame_writes_a_commit_graph_in_the_cache_for_later_blames(
     trace.write_text("")
     other = lsp.open_document(repo.root / "other.txt")
     blame = lsp.request("gitinspector/blame", {"textDocument": {"uri": other}})
-    assert line_shas(blame) == repo.blame_commits("other.txt")
+    assert line_shas(blame) == blame_commits(repo.root, "other.txt")
     answered_no = [ln for ln in trace.read_text().splitlines() if "bloom/response-no:" in ln]
     assert answered_no and int(answered_no[-1].rsplit(":", 1)[1]) > 0
     stats = lsp.request("gitinspector/getPerformanceStats")

@@ -8,9 +8,9 @@ import subprocess
 import threading
 from pathlib import Path
 
-from oracle import blame_lines
 from support.blame import line_shas
 from support.gitrepo import GitRepo
+from support.oracle import blame_commits
 
 ALICE = ("Alice", "alice@example.com")
 BOB = ("Bob", "bob@example.com")
@@ -53,9 +53,9 @@ def test_a_settings_file_that_is_not_utf8_is_kept_aside(daemon, isolated_env) ->
 
 def test_a_blame_cache_entry_with_bad_indices_is_replaced(start_daemon, isolated_env, tmp_path):
     repo = GitRepo(tmp_path / "repo")
-    repo.commit("one", {"a.py": "a\nb\nc\n"}, ALICE)
-    repo.commit("two", {"a.py": "a\nB\nc\n"}, BOB)
-    expected = [sha for sha, _, _ in blame_lines(repo.root, "a.py")]
+    repo.commit("one", ALICE, {"a.py": "a\nb\nc\n"})
+    repo.commit("two", BOB, {"a.py": "a\nB\nc\n"})
+    expected = blame_commits(repo.root, "a.py")
     first = start_daemon()
     first.initialize(repo.root)
     uri = first.open_document(repo.root / "a.py")
@@ -84,7 +84,7 @@ def test_a_blame_cache_entry_with_bad_indices_is_replaced(start_daemon, isolated
 
 def test_a_symbolic_ref_loop_is_an_unborn_head_not_a_crash(start_daemon, tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "loop")
-    repo.commit("one", {"a.py": "x = 1\n"}, ALICE)
+    repo.commit("one", ALICE, {"a.py": "x = 1\n"})
     (repo.root / ".git" / "HEAD").write_text("ref: refs/heads/loop\n")
     (repo.root / ".git" / "refs" / "heads" / "loop").write_text("ref: refs/heads/loop\n")
     client = start_daemon()
@@ -97,7 +97,7 @@ def test_a_symbolic_ref_loop_is_an_unborn_head_not_a_crash(start_daemon, tmp_pat
 
 def test_a_date_pattern_chrono_cannot_use_falls_back_with_a_warning(start_daemon, tmp_path):
     repo = GitRepo(tmp_path / "repo")
-    repo.commit("one", {"a.py": "def f():\n    return 1\n"}, ALICE)
+    repo.commit("one", ALICE, {"a.py": "def f():\n    return 1\n"})
     client = start_daemon()
     client.initialize(repo.root, options={"dateFormat": "%Q %", "inlayHints": {"enabled": True}})
     uri = client.open_document(repo.root / "a.py")
@@ -123,7 +123,7 @@ def test_the_cli_ends_quietly_when_its_reader_goes_away(daemon_bin, isolated_env
     # more output than a pipe holds, so that writing meets the closed pipe
     files = {f"f{i}.py": "x = 1\n" for i in range(600)}
     files["f1.py"] = "x = 1\n" * 5000
-    repo.commit("one", files, ALICE)
+    repo.commit("one", ALICE, files)
     for args in (["analyze", str(repo.root), "--format", "json"], ["blame", "f1.py"]):
         proc = subprocess.Popen(
             [str(daemon_bin), *args],

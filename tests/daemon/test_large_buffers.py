@@ -24,7 +24,7 @@ def rss_kb(pid: int) -> int:
 def test_reindenting_a_fifth_of_a_huge_file(start_daemon, tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "big")
     text = "".join(f"    value_{i} = compute({i}, {i * 7})\r\n" for i in range(LINES))
-    repo.commit("big", {"big.py": text}, ("A", "a@example.com"))
+    repo.commit("big", ("A", "a@example.com"), {"big.py": text})
     commit = repo.head()
     client = start_daemon()
     client.initialize(repo.root, options={"inlayHints": {"enabled": True}})
@@ -78,7 +78,7 @@ def test_a_50_mb_buffer_with_many_edits(start_daemon, tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "huge")
     line = "x" * 40
     committed = "".join(f"{line} {i}\n" for i in range(1_000_000))  # 50 MB
-    repo.commit("huge", {"huge.txt": committed}, ("A", "a@example.com"))
+    repo.commit("huge", ("A", "a@example.com"), {"huge.txt": committed})
     client = start_daemon()
     client.initialize(repo.root)
     lines = committed.split("\n")[:-1]

@@ -33,7 +33,7 @@ def hover_text(client, uri: str) -> str:
 
 def test_a_mailmap_renames_people_in_every_answer(start_daemon, tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "repo")
-    repo.commit("one", {"a.py": "x = 1\n", "b.py": "y = 2\n"}, ALICE)
+    repo.commit("one", ALICE, {"a.py": "x = 1\n", "b.py": "y = 2\n"})
     client = start_daemon()
     client.initialize(repo.root)
     uri = client.open_document(repo.root / "a.py")
@@ -43,7 +43,7 @@ def test_a_mailmap_renames_people_in_every_answer(start_daemon, tmp_path: Path) 
 
     # a commit that touches only .mailmap: a.py's blame is carried over to the
     # new HEAD, but its names must follow the mailmap
-    repo.commit("mailmap", {".mailmap": "Alice Cooper <alice@example.com>\n"}, BOB)
+    repo.commit("mailmap", BOB, {".mailmap": "Alice Cooper <alice@example.com>\n"})
     assert authors(client, uri) == {"Alice Cooper"}
     assert "Alice Cooper" in hover_text(client, uri)
     assert "Alice Cooper" in analysis_names(client, repo.root)

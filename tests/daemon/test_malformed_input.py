@@ -116,7 +116,7 @@ def _children(pid: int) -> list[int]:
 @pytest.fixture
 def stuck(start_daemon, tmp_path: Path):
     repo = GitRepo(tmp_path / "repo")
-    repo.commit("one", {"a.py": "x = 1\n"}, ("A", "a@example.com"))
+    repo.commit("one", ("A", "a@example.com"), {"a.py": "x = 1\n"})
     client = start_daemon(_slow_git(tmp_path))
     client.initialize(repo.root)
     uri = client.open_document(repo.root / "a.py")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.gitrepo import GitRepo
+from support.oracle import blame_authors, blame_commits
 from support.rpc import RpcError
 
 ALICE = ("Alice Example", "alice@example.com")
@@ -18,9 +19,9 @@ BOB = ("Bob Builder", "bob@example.com")
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     r = GitRepo(tmp_path / "repo")
-    r.commit("one", {"a.py": "a\nb\nc\n", "notes.txt": "x\ny\n"}, author=ALICE)
-    r.commit("two", {"a.py": "a\nB\nc\nd\n"}, author=BOB)
-    r.commit("three", {"b.py": "print('hi')\n"}, author=BOB)
+    r.commit("one", ALICE, {"a.py": "a\nb\nc\n", "notes.txt": "x\ny\n"})
+    r.commit("two", BOB, {"a.py": "a\nB\nc\nd\n"})
+    r.commit("three", BOB, {"b.py": "print('hi')\n"})
     return r
 
 
@@ -112,7 +113,7 @@ def test_analysis_numbers_match_git_and_repeat_comes_from_cache(daemon, repo):
     assert analyzed["revision"] == repo.head()
     lines_by_author: dict[str, int] = {}
     for path in repo.git("ls-files").split():
-        for author in repo.blame_authors(path):
+        for author in blame_authors(repo.root, path):
             lines_by_author[author] = lines_by_author.get(author, 0) + 1
     assert {a["name"]: a["lines"] for a in analyzed["authors"]} == lines_by_author
     assert "performance_stats" in result
@@ -128,7 +129,7 @@ def test_analysis_numbers_match_git_and_repeat_comes_from_cache(daemon, repo):
     assert stats_after["engine"]["python_ms"] > 0
 
     # A new commit is a new revision: recomputed, not served stale.
-    repo.commit("four", {"c.py": "1\n2\n"}, author=ALICE)
+    repo.commit("four", ALICE, {"c.py": "1\n2\n"})
     fresh = daemon.request("gitinspector/executeAnalysis", settings)
     assert fresh["repositories"][0]["revision"] == repo.head()
 
@@ -142,7 +143,7 @@ def test_blame_data_reproduces_git_blame_line_by_line(daemon, repo):
     per_line = []
     for hunk in file["hunks"]:
         per_line += [hunk["commit"]] * hunk["line_count"]
-    assert per_line == repo.blame_commits("a.py")
+    assert per_line == blame_commits(repo.root, "a.py")
     table = {c["sha"]: c for c in blamed["commits"]}
     assert {table[sha]["author"] for sha in per_line} == {ALICE[0], BOB[0]}
 
@@ -226,7 +227,7 @@ def test_stdout_that_is_not_a_pipe_is_served_too(daemon_bin, isolated_env, tmp_p
         send({"method": "textDocument/didOpen", "params": {"textDocument": doc}})
         send({"id": 2, "method": "gitinspector/blame", "params": {"textDocument": {"uri": uri}}})
         runs = answered(2)["result"]["runs"]
-        assert sum(runs[0::2]) == len(repo.blame_commits("a.py"))
+        assert sum(runs[0::2]) == len(blame_commits(repo.root, "a.py"))
         send({"id": 3, "method": "shutdown"})
         assert answered(3)["result"] is None
         send({"method": "exit"})

@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from oracle import blame_lines
 from support import corpus
 from support.blame import line_shas
+from support.oracle import blame_commits
 from support.rpc import editor_text
 
 
@@ -24,10 +24,6 @@ def blame(client, path: Path, text: str | None = None, version: int = 1) -> list
     return line_shas(client.request("gitinspector/blame", {"textDocument": {"uri": uri}}))
 
 
-def git_shas(repo: Path, rel: bytes) -> list[str]:
-    return [sha for sha, _, _ in blame_lines(repo, rel)]
-
-
 @pytest.mark.parametrize(
     "rel",
     [b"win/crlf.txt", b"win/mixed.txt", b"bom.py", b"no_newline.txt", b"src/pkg0/mod_000.py"],
@@ -36,7 +32,7 @@ def test_unchanged_files_keep_their_commits(start_daemon, project: Path, rel: by
     client = start_daemon()
     client.initialize(project)
     path = project / os.fsdecode(rel)
-    assert blame(client, path) == git_shas(project, rel)
+    assert blame(client, path) == blame_commits(project, rel)
 
 
 @pytest.mark.parametrize("rel", [b"win/mixed.txt", b"win/crlf.txt"])
@@ -48,7 +44,7 @@ def test_an_editor_that_normalised_line_endings_still_sees_commits(
     client.initialize(project)
     path = project / os.fsdecode(rel)
     text = editor_text(path.read_bytes()).replace("\r\n", "\n").replace("\n", eol)
-    assert blame(client, path, text) == git_shas(project, rel)
+    assert blame(client, path, text) == blame_commits(project, rel)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
@@ -60,11 +56,11 @@ def test_latin1_text_keeps_its_commits_however_the_editor_decoded_it(
     client.initialize(project)
     path = project / "latin1.txt"
     text = editor_text(path.read_bytes(), encoding)
-    assert blame(client, path, text) == git_shas(project, b"latin1.txt")
+    assert blame(client, path, text) == blame_commits(project, b"latin1.txt")
     lines = text.split("\n")
     lines[1] += " edited"
     shas = blame(client, path, "\n".join(lines), version=2)
-    assert shas[0] == git_shas(project, b"latin1.txt")[0]
+    assert shas[0] == blame_commits(project, b"latin1.txt")[0]
     assert shas[1] == "0" * 40, "the edited line is not committed"
 
 
@@ -75,6 +71,6 @@ def test_a_file_whose_name_is_not_utf8_is_blamed(start_daemon, project: Path) ->
     uri = client.open_document(path, text=editor_text(path.read_bytes(), "latin-1"))
     assert "%E9" in uri
     answer = client.request("gitinspector/blame", {"textDocument": {"uri": uri}})
-    assert line_shas(answer) == git_shas(project, corpus.LATIN1_NAME)
+    assert line_shas(answer) == blame_commits(project, corpus.LATIN1_NAME)
     assert "0" * 40 not in line_shas(answer)
     assert answer["path"] == "donn\xe9es/caf\xe9.txt", "shown with a readable name"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from support.blame import line_shas
 from support.gitrepo import GitRepo
+from support.oracle import blame_commits
 
 ALICE = ("Alice Example", "alice@example.com")
 BOB = ("Bob Builder", "bob@example.com")
@@ -23,10 +24,10 @@ def _trap(path: Path, marker: Path) -> str:
 
 def test_first_blame_ignores_a_hostile_configuration(start_daemon, tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "evil")
-    repo.commit("one", {".gitattributes": "*.txt diff=evil\n", "a.txt": "one\ntwo\n"}, ALICE)
+    repo.commit("one", ALICE, {".gitattributes": "*.txt diff=evil\n", "a.txt": "one\ntwo\n"})
     first = repo.head()
-    repo.commit("two", {"a.txt": "one\nTWO\nthree\n"}, BOB)
-    expected = repo.blame_commits("a.txt")  # before the traps exist
+    repo.commit("two", BOB, {"a.txt": "one\nTWO\nthree\n"})
+    expected = blame_commits(repo.root, "a.txt")  # before the traps exist
 
     markers = {name: tmp_path / f"ran-{name}" for name in ("fsmonitor", "textconv", "extdiff")}
     for name, marker in markers.items():

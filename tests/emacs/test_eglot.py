@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.gitrepo import GitRepo
+from support.oracle import blame_authors
 
 HERE = Path(__file__).resolve().parent
 
@@ -21,10 +22,10 @@ def test_eglot_gets_hover_blame_lenses_and_hints(daemon_bin, isolated_env, tmp_p
     repo = GitRepo(tmp_path / "repo")
     repo.commit(
         "one",
+        ("Ada Lovelace", "ada@example.com"),
         {"a.py": "def f():\n    return 1\n\n\nx = f()\n"},
-        author=("Ada Lovelace", "ada@example.com"),
     )
-    author = repo.blame_authors("a.py")[0]
+    author = blame_authors(repo.root, "a.py")[0]
     out = subprocess.run(
         [
             "emacs",

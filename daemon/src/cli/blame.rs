@@ -1,13 +1,16 @@
-//! `gitinspector-lsp blame FILE`: who last changed each line.
+//! `gitinspector-lsp blame FILE`: who last changed each line. The same git
+//! run and porcelain parser as the editor's blame (`crate::git::blame`); no
+//! Python.
 
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
 use clap::Args;
 use serde_json::{json, Value};
 
-use super::{start_engine, Format};
-use crate::engine::CallHooks;
+use super::Format;
+use crate::git::blame::{blame_porcelain, parse, BlameError, CommittedBlame};
+use crate::repo::Repository;
 
 #[derive(Args)]
 pub struct BlameArgs {
@@ -21,77 +24,105 @@ pub struct BlameArgs {
 }
 
 pub fn run(args: BlameArgs) -> anyhow::Result<()> {
+    crate::logging::init("warn");
     let path = Path::new(&args.file)
         .canonicalize()
         .with_context(|| format!("cannot open {}", args.file))?;
-    let engine = start_engine()?;
-    let none = CallHooks::default();
-    let path_str = path.to_string_lossy().into_owned();
-    let repo = engine
-        .call("find_repository", &[json!(path_str)], &none)
-        .map_err(|e| anyhow::anyhow!(e))?;
-    let (Some(root), Some(relative)) = (
-        repo.get("root").and_then(Value::as_str),
-        repo.get("relative_path").and_then(Value::as_str),
-    ) else {
-        bail!("not inside a git repository: {}", path.display());
+    let repo = Repository::discover(&path)
+        .ok_or_else(|| anyhow!("not inside a git repository: {}", path.display()))?;
+    let relative = repo.relative(&path);
+    let revision = resolve(&repo.root, &args.rev)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let output = match runtime.block_on(blame_porcelain(&repo.root, &revision, &relative)) {
+        Ok(output) => output,
+        Err(BlameError::NotTracked) => {
+            bail!("{} is not tracked at {}", relative.display(), args.rev)
+        }
+        Err(BlameError::Failed(message)) => bail!(message),
     };
-    let blame = engine
-        .call(
-            "blame_file",
-            &[
-                json!(root),
-                json!(relative),
-                json!(args.rev),
-                Value::Null,
-                json!(args.format == Format::Table),
-            ],
-            &none,
-        )
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let blame = parse(&output).map_err(|e| anyhow!("cannot read git blame output: {e}"))?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&blame)?),
-        Format::Table => print_blame(&blame).context("unexpected engine result")?,
+        Format::Json => {
+            let value = to_json(&repo.root, &revision, &relative, &blame);
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        Format::Table => print_table(&blame),
     }
     Ok(())
 }
 
-fn print_blame(blame: &Value) -> Option<()> {
-    let commits: std::collections::HashMap<&str, &Value> = blame
-        .get("commits")?
-        .as_array()?
+/// The commit `rev` names, in git's words when it names none.
+fn resolve(root: &Path, rev: &str) -> anyhow::Result<String> {
+    let output = crate::git::command(root, "rev-parse")
+        .args(["--verify", "--end-of-options", &format!("{rev}^{{commit}}")])
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!(
+            "unknown revision {rev:?} in {}: {}",
+            root.display(),
+            crate::git::first_message(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Runs of lines per commit (`start_line` from 1), and the commits.
+fn to_json(root: &Path, revision: &str, relative: &Path, blame: &CommittedBlame) -> Value {
+    let mut hunks = Vec::new();
+    let mut start = 1;
+    for run in blame.line_commit.chunk_by(|a, b| a == b) {
+        let sha = run
+            .first()
+            .and_then(|&i| blame.commits.get(i as usize))
+            .map(|c| c.sha.as_str())
+            .unwrap_or_default();
+        hunks.push(json!({"start_line": start, "line_count": run.len(), "commit": sha}));
+        start += run.len();
+    }
+    let commits: Vec<Value> = blame
+        .commits
         .iter()
-        .filter_map(|c| Some((c.get("sha")?.as_str()?, c)))
+        .map(|c| {
+            json!({
+                "sha": c.sha,
+                "author": c.author,
+                "email": c.email,
+                "author_time": c.author_time,
+                "committer_time": c.committer_time,
+                "summary": c.summary,
+            })
+        })
         .collect();
-    let texts = blame.get("texts").and_then(Value::as_array);
-    let author_width = commits
-        .values()
-        .filter_map(|c| c.get("author")?.as_str().map(|a| a.chars().count()))
+    json!({
+        "repository": root,
+        "revision": revision,
+        "path": crate::git::readable(relative.as_os_str().as_encoded_bytes()),
+        "lines": blame.line_commit.len(),
+        "hunks": hunks,
+        "commits": commits,
+    })
+}
+
+fn print_table(blame: &CommittedBlame) {
+    let author_width = blame
+        .commits
+        .iter()
+        .map(|c| c.author.chars().count())
         .max()
         .unwrap_or(0);
-    for hunk in blame.get("hunks")?.as_array()? {
-        let start = hunk.get("start_line")?.as_u64()?;
-        let count = hunk.get("line_count")?.as_u64()?;
-        let sha = hunk.get("commit")?.as_str()?;
-        let commit = commits.get(sha)?;
-        let author = commit.get("author")?.as_str()?;
-        let date = commit
-            .get("author_time")
-            .and_then(Value::as_i64)
-            .map(format_date)
-            .unwrap_or_default();
-        for line in start..start + count {
-            let text = texts
-                .and_then(|t| t.get(line as usize - 1))
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            println!(
-                "{} ({author:<author_width$} {date} {line:>5}) {text}",
-                sha.get(..8).unwrap_or(sha)
-            );
-        }
+    let texts = blame.lines_like("");
+    for (n, (&index, text)) in blame.line_commit.iter().zip(texts).enumerate() {
+        let Some(commit) = blame.commits.get(index as usize) else {
+            continue;
+        };
+        let sha = commit.sha.get(..8).unwrap_or(&commit.sha);
+        let date = format_date(commit.author_time);
+        let (author, line) = (&commit.author, n + 1);
+        println!("{sha} ({author:<author_width$} {date} {line:>5}) {text}");
     }
-    Some(())
 }
 
 /// `YYYY-MM-DD` in UTC, from a unix timestamp.

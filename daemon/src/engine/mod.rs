@@ -173,6 +173,28 @@ impl Engine {
                     e,
                 )
             })?;
+            // The git policy and the commit-graph writer are the daemon's
+            // (one owner each); the engine gets them here, before any work.
+            let commit_graph = PyCFunction::new_closure(
+                py,
+                Some(c"commit_graph"),
+                None,
+                |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| {
+                    let (root,): (std::path::PathBuf,) = args.extract()?;
+                    // git runs without the GIL: other analyses go on meanwhile.
+                    let objects = args
+                        .py()
+                        .detach(|| crate::git::commit_graph::refresh(&root));
+                    PyResult::Ok(objects.map(|p| p.to_string_lossy().into_owned()))
+                },
+            )
+            .map_err(|e| fail("cannot create the commit-graph bridge", e))?;
+            py.import("gigui.host")
+                .and_then(|host| {
+                    host.getattr("configure")?
+                        .call1((crate::git::policy::POLICY_JSON, commit_graph))
+                })
+                .map_err(|e| fail("cannot configure the engine", e))?;
             let errors = py
                 .import("gigui.errors")
                 .map_err(|e| fail("cannot import gigui.errors", e))?;

@@ -140,6 +140,62 @@ fn find_numstat(data: &[u8], path: &Path) -> Option<FileChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=Tess", "-c", "user.email=tess@example.com"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    #[tokio::test]
+    async fn details_follow_renames_and_the_root_commit() {
+        let tmp = std::env::temp_dir().join(format!("gil-commit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).unwrap();
+        git(&tmp, &["init", "-q", "-b", "main"]);
+        std::fs::write(tmp.join("a.txt"), "one\ntwo\nthree\n").unwrap();
+        git(&tmp, &["add", "."]);
+        git(&tmp, &["commit", "-q", "-m", "root\n\nbody line"]);
+        let root = git(&tmp, &["rev-parse", "HEAD"]);
+        git(&tmp, &["mv", "a.txt", "b.txt"]);
+        std::fs::write(tmp.join("b.txt"), "one\ntwo\nthree\nfour\n").unwrap();
+        git(&tmp, &["commit", "-qam", "rename and grow"]);
+        let head = git(&tmp, &["rev-parse", "HEAD"]);
+
+        let d = commit_details(&tmp, &root, Some(Path::new("a.txt")))
+            .await
+            .unwrap();
+        assert_eq!((d.sha.as_str(), d.author.as_str()), (root.as_str(), "Tess"));
+        assert_eq!(
+            (d.summary.as_str(), d.message.as_str()),
+            ("root", "root\n\nbody line")
+        );
+        assert!(d.parents.is_empty());
+        assert_eq!(d.file.map(|f| (f.insertions, f.deletions)), Some((3, 0)));
+
+        let d = commit_details(&tmp, &head[..10], Some(Path::new("b.txt")))
+            .await
+            .unwrap();
+        assert_eq!(d.sha, head, "a short sha names the full one");
+        assert_eq!(d.parents, vec![root.clone()]);
+        assert_eq!(d.file.map(|f| (f.insertions, f.deletions)), Some((1, 0)));
+        let untouched = commit_details(&tmp, &head, Some(Path::new("other.txt")))
+            .await
+            .unwrap();
+        assert_eq!(untouched.file, None);
+        assert!(commit_details(&tmp, "0123456789abcdef", None)
+            .await
+            .is_err());
+        assert!(commit_details(&tmp, "--help", None).await.is_err());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
 
     #[test]
     fn numstat_rows_are_found_by_path_renamed_or_not() {

@@ -1,12 +1,16 @@
-//! Runs git for the daemon's editor path: a document's first blame, the
-//! paths a HEAD move changed, the user's identity. Repository-wide analyses
-//! run in the engine, under the same policy (`policy.rs`).
+//! Runs git: every per-document, interactive query (blame, commit details,
+//! the paths a HEAD move changed, the user's identity) and the commit-graph.
+//! Repository-wide analyses run in the engine, under the same policy
+//! (`policy.rs`, handed to the engine at start-up) and with this commit-graph
+//! writer.
 //!
 //! Paths are bytes: a file whose name is not valid UTF-8 is blamed like
 //! any other. Every command has a deadline and is killed when the request
 //! that needed it goes away.
 
+pub mod blame;
 pub mod commit;
+pub mod commit_graph;
 pub mod policy;
 
 use std::ffi::OsStr;
@@ -14,8 +18,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
-
-use sha2::{Digest, Sha256};
 
 use policy::POLICY;
 
@@ -27,9 +29,17 @@ pub const CHANGED_PATHS_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `git <policy> SUBCOMMAND` run in `root`, stdin closed, output piped.
 pub fn command(root: &Path, subcommand: &str) -> std::process::Command {
+    command_with(root, &[], subcommand)
+}
+
+/// `command`, with more `-c key=value` settings of the caller's own.
+pub fn command_with(root: &Path, settings: &[&str], subcommand: &str) -> std::process::Command {
     let mut cmd = std::process::Command::new("git");
     cmd.args(policy::config_args(&POLICY.config));
     cmd.args(policy::carried_over());
+    for setting in settings {
+        cmd.args(["-c", setting]);
+    }
     cmd.arg(subcommand);
     cmd.args(policy::subcommand_args(subcommand));
     for var in policy::dropped_env() {
@@ -95,7 +105,7 @@ pub fn first_message(stderr: &[u8]) -> String {
 
 /// Runs `cmd` to the end within `timeout`; the child is killed if the
 /// caller's future is dropped or the time runs out.
-async fn output(
+pub(crate) async fn output(
     cmd: std::process::Command,
     what: &str,
     timeout: Duration,
@@ -108,44 +118,6 @@ async fn output(
         Ok(Err(err)) => Err(format!("cannot run {what}: {err}")),
         Err(_) => Err(format!("{what} took longer than {} s", timeout.as_secs())),
     }
-}
-
-#[derive(Debug)]
-pub enum BlameError {
-    /// The path does not exist at the revision (untracked or new file).
-    NotTracked,
-    /// git could not be started, or failed: the message says which and why.
-    Failed(String),
-}
-
-/// Raw `git blame --porcelain REV -- PATH` (plain blame: no `-w`, `-M` or
-/// `-C`, as an analysis with default settings), for the porcelain parser.
-/// `path` is relative to `root`, as bytes.
-pub async fn blame_porcelain(root: &Path, rev: &str, path: &Path) -> Result<Vec<u8>, BlameError> {
-    if rev.starts_with('-') {
-        return Err(BlameError::Failed(format!("not a revision: {rev}")));
-    }
-    let mut cmd = command(root, "blame");
-    if let Some(objects) = commit_graph(root) {
-        cmd.env("GIT_ALTERNATE_OBJECT_DIRECTORIES", objects);
-    }
-    cmd.args(["--porcelain", rev, "--"]).arg(path);
-    let shown = path.to_string_lossy();
-    let what = format!("git blame {rev} -- {shown}");
-    let output = output(cmd, &what, BLAME_TIMEOUT)
-        .await
-        .map_err(BlameError::Failed)?;
-    if output.status.success() {
-        return Ok(output.stdout);
-    }
-    let message = first_message(&output.stderr);
-    if message.contains("no such path") {
-        return Err(BlameError::NotTracked);
-    }
-    Err(BlameError::Failed(format!(
-        "{what} failed ({}): {message}",
-        output.status
-    )))
 }
 
 /// Repository-relative paths whose content differs between two commits;
@@ -170,31 +142,6 @@ pub async fn changed_paths(root: &Path, old: &str, new: &str) -> Option<Vec<Path
             .map(|p| PathBuf::from(OsStr::from_bytes(p)))
             .collect(),
     )
-}
-
-/// Where the engine keeps a repository's commit-graph with changed-path
-/// Bloom filters (`location` in python/gigui/commit_graph.py: the same path).
-fn commit_graph_location(root: &Path) -> Option<PathBuf> {
-    let real = std::fs::canonicalize(root).ok()?;
-    let digest = Sha256::digest(real.as_os_str().as_bytes());
-    let key: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    Some(
-        dirs::cache_dir()?
-            .join("gitinspector-lsp")
-            .join("commit-graph")
-            .join(key),
-    )
-}
-
-/// The object directory holding the repository's commit-graph, once the
-/// engine has written one: git's blame then skips commits that did not
-/// touch the file without diffing their trees.
-pub fn commit_graph(root: &Path) -> Option<PathBuf> {
-    let objects = commit_graph_location(root)?;
-    objects
-        .join("info/commit-graphs/commit-graph-chain")
-        .is_file()
-        .then_some(objects)
 }
 
 #[cfg(test)]

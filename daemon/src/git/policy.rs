@@ -14,7 +14,8 @@ use std::sync::{LazyLock, OnceLock};
 
 use serde::Deserialize;
 
-const POLICY_JSON: &str = include_str!("../../../python/gigui/git_policy.json");
+/// The policy's text, compiled in; the engine gets it at start-up.
+pub const POLICY_JSON: &str = include_str!("../../../python/gigui/git_policy.json");
 
 #[derive(Debug, Deserialize)]
 pub struct Entry {

@@ -1,6 +1,79 @@
 //! Open documents: text and version, kept current by incremental sync.
 
-use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent};
+use dashmap::DashMap;
+use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent, Url};
+
+/// The documents the editor has open, by URI.
+#[derive(Default)]
+pub struct Documents {
+    open: DashMap<Url, Document>,
+}
+
+/// A document's content at one moment, for building its blame view.
+pub struct Snapshot {
+    pub version: i32,
+    pub text: String,
+    pub language_id: String,
+    pub blocks: Option<Vec<Block>>,
+}
+
+impl Documents {
+    pub fn open(&self, uri: Url, document: Document) {
+        self.open.insert(uri, document);
+    }
+
+    /// Applies edits in order; false for a document that is not open.
+    pub fn change(
+        &self,
+        uri: &Url,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> bool {
+        match self.open.get_mut(uri) {
+            Some(mut doc) => {
+                doc.apply(version, changes);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The editor's blocks for block lenses; false for a document that is not open.
+    pub fn set_blocks(&self, uri: &Url, blocks: Vec<Block>) -> bool {
+        match self.open.get_mut(uri) {
+            Some(mut doc) => {
+                doc.blocks = Some(blocks);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn close(&self, uri: &Url) -> Option<Document> {
+        self.open.remove(uri).map(|(_, doc)| doc)
+    }
+
+    pub fn version(&self, uri: &Url) -> Option<i32> {
+        self.open.get(uri).map(|d| d.version)
+    }
+
+    pub fn snapshot(&self, uri: &Url) -> Option<Snapshot> {
+        self.open.get(uri).map(|d| Snapshot {
+            version: d.version,
+            text: d.text.clone(),
+            language_id: d.language_id.clone(),
+            blocks: d.blocks.clone(),
+        })
+    }
+
+    pub fn uris(&self) -> Vec<Url> {
+        self.open.iter().map(|d| d.key().clone()).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.open.len()
+    }
+}
 
 /// A top-level block of a document (function, class, …) for block lenses.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

@@ -1,9 +1,12 @@
 //! The stdio language server: tower-lsp transport, session state and one
 //! module per custom request.
 
+mod analysis_service;
+mod api;
 mod backend;
 mod blame_answers;
 mod blame_cache;
+mod blame_service;
 mod blocks;
 mod config;
 mod disk_cache;
@@ -12,12 +15,13 @@ mod documents;
 mod errors;
 mod format;
 mod framing;
+mod lifecycle;
 mod line_map;
 mod lru;
 mod notifications;
-mod porcelain;
 mod progress;
 mod requests;
+mod scheduler;
 mod session;
 mod stats;
 mod transport;
@@ -52,7 +56,12 @@ pub fn run(rpc_out: File) -> anyhow::Result<i32> {
         .thread_name("gitinspector-lsp")
         .build()?;
     let result = runtime.block_on(async move {
-        let (service, socket) = requests::register(LspService::build(Backend::new)).finish();
+        let stats = Arc::new(stats::Stats::default());
+        let for_backend = stats.clone();
+        let (service, socket) = api::register(LspService::build(move |client| {
+            Backend::new(client, for_backend)
+        }))
+        .finish();
         let lifecycle = Arc::new(Lifecycle::default());
         let watcher = lifecycle.clone();
         let (stdin, stdout, shared) =
@@ -60,6 +69,7 @@ pub fn run(rpc_out: File) -> anyhow::Result<i32> {
         let service = Guarded {
             inner: service,
             shared: shared.clone(),
+            stats,
         }
         .map_request(move |request: Request| {
             watcher.observe(&request);
@@ -104,13 +114,15 @@ impl Lifecycle {
     }
 }
 
-/// tower-lsp's service, with each request's end reported to `framing`
-/// (answered, failed or cancelled alike) and a panic in a handler turned
+/// tower-lsp's service, with each request timed (the one place requests
+/// are measured, for `getPerformanceStats`), its end reported to `framing`
+/// (answered, failed or cancelled alike), and a panic in a handler turned
 /// into an internal error for that request instead of the end of the
 /// process.
 struct Guarded<S> {
     inner: S,
     shared: Arc<framing::Shared>,
+    stats: Arc<stats::Stats>,
 }
 
 type ServiceFuture = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
@@ -134,6 +146,8 @@ where
         let in_flight = id
             .is_some()
             .then(|| framing::InFlight::new(&self.shared, &method));
+        let stats = self.stats.clone();
+        let started = std::time::Instant::now();
         let called = std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(request)));
         Box::pin(async move {
             let _in_flight = in_flight;
@@ -141,6 +155,10 @@ where
                 Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
                 Err(panic) => Err(panic),
             };
+            if let (Some(_), Ok(Ok(response))) = (&id, &outcome) {
+                let ok = response.as_ref().is_none_or(|r| r.error().is_none());
+                stats.record(&method, started.elapsed(), ok);
+            }
             outcome.unwrap_or_else(|panic| {
                 let what = panic
                     .downcast_ref::<&str>()
@@ -196,6 +214,7 @@ mod tests {
                 Ok::<_, ExitedError>(None)
             }),
             shared,
+            stats: Arc::new(stats::Stats::default()),
         };
         let request = Request::build("boom").id(7).finish();
         let response = service.call(request).await.expect("served");

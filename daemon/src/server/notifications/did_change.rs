@@ -9,9 +9,13 @@ impl Backend {
     /// Synchronous on purpose: edits must apply in the order they arrive.
     pub(crate) fn on_did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        match self.session.documents.get_mut(&uri) {
-            Some(mut doc) => doc.apply(params.text_document.version, params.content_changes),
-            None => tracing::warn!("change for a document that is not open: {uri}"),
+        let version = params.text_document.version;
+        if !self
+            .session
+            .documents
+            .change(&uri, version, params.content_changes)
+        {
+            tracing::warn!("change for a document that is not open: {uri}");
         }
     }
 }

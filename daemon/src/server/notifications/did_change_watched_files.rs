@@ -51,8 +51,9 @@ impl Backend {
         let repos: HashMap<_, _> = self
             .session
             .documents
+            .uris()
             .iter()
-            .filter_map(|d| d.key().to_file_path().ok())
+            .filter_map(|uri| uri.to_file_path().ok())
             .filter_map(|p| Repository::discover(&p))
             .map(|r| (r.root.clone(), r))
             .collect();

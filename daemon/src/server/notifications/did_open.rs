@@ -8,7 +8,7 @@ use crate::server::Backend;
 impl Backend {
     pub(crate) async fn on_did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.session.documents.insert(
+        self.session.documents.open(
             doc.uri.clone(),
             Document::new(doc.version, doc.text, doc.language_id),
         );

@@ -23,11 +23,10 @@ impl Backend {
             Err(err) => return tracing::warn!("gitinspector/setBlocks: invalid params: {err}"),
         };
         let uri = params.text_document.uri;
-        match self.session.documents.get_mut(&uri) {
-            Some(mut doc) => doc.blocks = Some(params.blocks),
-            None => return tracing::warn!("gitinspector/setBlocks: document is not open: {uri}"),
+        if !self.session.documents.set_blocks(&uri, params.blocks) {
+            return tracing::warn!("gitinspector/setBlocks: document is not open: {uri}");
         }
-        self.session.views.remove(&uri);
+        self.session.blame.forget_view(&uri);
         self.session.request_refresh();
     }
 }

@@ -26,7 +26,7 @@ struct BlameParams {
 
 impl Backend {
     pub async fn blame(&self, params: Value) -> Result<Arc<Value>> {
-        self.measured("gitinspector/blame", async {
+        async {
             let params: BlameParams = serde_json::from_value(params)
                 .map_err(|e| invalid_params(format!("expected {{textDocument: {{uri}}}}: {e}")))?;
             let uri = &params.text_document.uri;
@@ -40,11 +40,7 @@ impl Backend {
                 if *previous == result_id {
                     return Ok(Arc::new(json!({"resultId": result_id, "unchanged": true})));
                 }
-                let held = self
-                    .session
-                    .answers
-                    .get(uri)
-                    .and_then(|history| history.find(previous, &result_id));
+                let held = self.session.blame.held_answer(uri, previous, &result_id);
                 if let Some(held) = held {
                     let runs = view.runs();
                     let edit = runs_edit(&held, &runs);
@@ -61,22 +57,18 @@ impl Backend {
             let answer = view.to_json(&user);
             self.remember(uri, &result_id, view.runs());
             Ok(answer)
-        })
+        }
         .await
     }
 
     async fn user_of(&self, view: &crate::server::document_blame::DocumentBlame) -> Value {
         match &view.repository {
-            Some(root) => self.session.current_user(root).await,
+            Some(root) => self.session.blame.current_user(root).await,
             None => Value::Null,
         }
     }
 
     fn remember(&self, uri: &tower_lsp::lsp_types::Url, result_id: &str, runs: Arc<Vec<u32>>) {
-        self.session
-            .answers
-            .entry(uri.clone())
-            .or_default()
-            .remember(result_id, runs);
+        self.session.blame.remember_answer(uri, result_id, runs);
     }
 }

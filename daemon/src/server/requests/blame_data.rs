@@ -7,10 +7,7 @@ use crate::server::Backend;
 
 impl Backend {
     pub async fn get_blame_data(&self, params: Value) -> Result<Value> {
-        self.measured(
-            "gitinspector/getBlameData",
-            self.analysis_request("get_blame_data", "Computing blame", params),
-        )
-        .await
+        self.analysis_request("get_blame_data", "Computing blame", params)
+            .await
     }
 }

@@ -3,7 +3,6 @@
 //! unchanged, else run the engine with progress and cancellation.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use serde_json::Value;
 use tower_lsp::jsonrpc::Result;
@@ -49,11 +48,9 @@ impl Backend {
     ) -> Result<Value> {
         let session = &self.session;
         let key = cache_key(function, &settings);
-        if let Some(hit) = key.as_ref().and_then(|k| session.analyses.get(k)) {
-            if let Ok(result) = serde_json::from_str(&hit) {
-                session.stats.cache_hit();
-                return Ok(result);
-            }
+        if let Some(hit) = key.as_deref().and_then(|k| session.analyses.cached(k)) {
+            session.stats.cache_hit();
+            return Ok(hit);
         }
         session.stats.cache_miss();
 
@@ -67,7 +64,7 @@ impl Backend {
             progress: progress.as_ref().map(Progress::callback),
             cancel: Some(cancel.0.clone()),
         };
-        let call = session.call_engine(function, vec![settings], hooks);
+        let call = session.analyses.call(function, vec![settings], hooks);
         let result = match &progress {
             Some(progress) => progress.drive(call).await,
             None => call.await,
@@ -81,12 +78,7 @@ impl Backend {
         }
         let result = result.map_err(to_rpc)?;
         if let Some(key) = key {
-            // Kept as JSON text: a quarter of the size of the parsed tree
-            // (a large repository's authors × files table is 100+ MB as
-            // `Value`s), and a hit is parsed back in well under a second.
-            if let Ok(text) = serde_json::to_string(&result) {
-                session.analyses.insert(key, Arc::from(text));
-            }
+            session.analyses.keep(key, &result);
         }
         Ok(result)
     }

@@ -10,19 +10,20 @@ use crate::server::Backend;
 
 impl Backend {
     pub async fn get_engine_info(&self, _params: Value) -> Result<Value> {
-        self.measured("gitinspector/getEngineInfo", async {
+        async {
             let mut info = self
                 .session
-                .call_engine("get_engine_info", vec![], CallHooks::default())
+                .analyses
+                .call("get_engine_info", vec![], CallHooks::default())
                 .await
                 .map_err(to_rpc)?;
-            let engine = self.session.engine().await.map_err(to_rpc)?;
+            let engine = self.session.analyses.engine().await.map_err(to_rpc)?;
             if let Some(map) = info.as_object_mut() {
                 map.insert("daemon_version".into(), json!(env!("CARGO_PKG_VERSION")));
                 map.insert("location".into(), json!(engine.location));
             }
             Ok(info)
-        })
+        }
         .await
     }
 }

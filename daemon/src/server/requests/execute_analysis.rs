@@ -7,10 +7,7 @@ use crate::server::Backend;
 
 impl Backend {
     pub async fn execute_analysis(&self, params: Value) -> Result<Value> {
-        self.measured(
-            "gitinspector/executeAnalysis",
-            self.analysis_request("execute_analysis", "Analyzing authorship", params),
-        )
-        .await
+        self.analysis_request("execute_analysis", "Analyzing authorship", params)
+            .await
     }
 }

@@ -25,12 +25,7 @@ impl Backend {
                     .get("input_fstrs")
                     .is_none_or(|v| v.as_array().is_none_or(Vec::is_empty))
                 {
-                    let folders = self
-                        .session
-                        .workspace_folders
-                        .read()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .clone();
+                    let folders = self.session.workspace_folders();
                     settings.insert("input_fstrs".into(), json!(folders));
                 }
                 let settings = Value::Object(settings);
@@ -142,6 +137,7 @@ impl Backend {
         }
         let details = self
             .session
+            .blame
             .commit_details(&view, &sha)
             .await
             .map_err(to_rpc)?;

@@ -8,11 +8,12 @@ use crate::server::Backend;
 
 impl Backend {
     pub async fn health_check(&self, _params: Value) -> Result<Value> {
-        self.measured("gitinspector/healthCheck", async {
+        async {
             // An unhealthy engine is an answer, not a failed request.
             let mut report = match self
                 .session
-                .call_engine("health_check", vec![], CallHooks::default())
+                .analyses
+                .call("health_check", vec![], CallHooks::default())
                 .await
             {
                 Ok(report) => report,
@@ -22,7 +23,7 @@ impl Backend {
                 map.insert("daemon_version".into(), json!(env!("CARGO_PKG_VERSION")));
             }
             Ok(report)
-        })
+        }
         .await
     }
 }

@@ -27,6 +27,7 @@ impl Backend {
         } else {
             let details = self
                 .session
+                .blame
                 .commit_details(&view, &commit.sha)
                 .await
                 .map_err(to_rpc)?;

@@ -1,4 +1,4 @@
-//! Custom `gitinspector/*` requests, one module each.
+//! Requests, standard and custom, one module each (see api.rs for which is which).
 
 mod blame;
 mod blame_data;
@@ -12,23 +12,3 @@ mod hover;
 mod inlay_hint;
 mod performance_stats;
 mod settings;
-
-use tower_lsp::LspServiceBuilder;
-
-use super::Backend;
-
-pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
-    builder
-        .custom_method("gitinspector/healthCheck", Backend::health_check)
-        .custom_method("gitinspector/getEngineInfo", Backend::get_engine_info)
-        .custom_method("gitinspector/getSettings", Backend::get_settings)
-        .custom_method("gitinspector/saveSettings", Backend::save_settings)
-        .custom_method("gitinspector/executeAnalysis", Backend::execute_analysis)
-        .custom_method("gitinspector/getBlameData", Backend::get_blame_data)
-        .custom_method(
-            "gitinspector/getPerformanceStats",
-            Backend::get_performance_stats,
-        )
-        .custom_method("gitinspector/blame", Backend::blame)
-        .custom_method("gitinspector/setBlocks", Backend::set_blocks)
-}

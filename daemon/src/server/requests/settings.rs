@@ -9,18 +9,19 @@ use crate::server::Backend;
 
 impl Backend {
     pub async fn get_settings(&self, _params: Value) -> Result<Value> {
-        self.measured("gitinspector/getSettings", async {
+        async {
             self.session
-                .call_engine("get_settings", vec![], CallHooks::default())
+                .analyses
+                .call("get_settings", vec![], CallHooks::default())
                 .await
                 .map_err(to_rpc)
-        })
+        }
         .await
     }
 
     /// Params: the settings object itself, or `{"settings": {...}}`.
     pub async fn save_settings(&self, params: Value) -> Result<Value> {
-        self.measured("gitinspector/saveSettings", async {
+        async {
             let settings = match params {
                 Value::Object(mut map) if map.len() == 1 && map.contains_key("settings") => {
                     map.remove("settings").unwrap_or_default()
@@ -32,12 +33,13 @@ impl Backend {
             }
             // One save at a time, in the order they came: the last one
             // acknowledged is the one on disk.
-            let _turn = self.session.settings_writes.lock().await;
+            let _turn = self.session.analyses.settings_turn().await;
             self.session
-                .call_engine("save_settings", vec![settings], CallHooks::default())
+                .analyses
+                .call("save_settings", vec![settings], CallHooks::default())
                 .await
                 .map_err(to_rpc)
-        })
+        }
         .await
     }
 }

@@ -1,4 +1,6 @@
-"""Independent oracle: plain git commands parsed by simple code, no engine imports.
+"""Independent oracle: plain git commands parsed by simple code, no engine or daemon
+imports. The one place the tests read plain `git blame --porcelain`, shared by the engine
+tests and the end-to-end tests.
 
 It computes the README's definitions directly and slowly: one `git blame --porcelain` per
 file, the non-merge commits' numstat and name-status from `git log`, every merge's changes
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from gitfixtures import run_git, run_git_bytes
+from support.gitrepo import run_git, run_git_bytes
 
 
 def text(data: bytes) -> str:
@@ -48,6 +50,16 @@ def blame_lines(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[tuple[
         elif raw.startswith(b"author-mail "):
             authors[sha] = text(raw[len(b"author-mail ") :]).strip("<>")
     return result
+
+
+def blame_commits(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[str]:
+    """Per final line: the commit it comes from."""
+    return [sha for sha, _name, _email in blame_lines(repo, path, rev)]
+
+
+def blame_authors(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[str]:
+    """Per final line: its author's name."""
+    return [name for _sha, name, _email in blame_lines(repo, path, rev)]
 
 
 def head_file_paths(repo: Path, rev: str = "HEAD") -> list[bytes]:

@@ -1,11 +1,175 @@
-//! Parses `git blame --porcelain` output (run by `crate::git`) into
-//! committed blame, in Rust, so a first blame costs about what `git blame`
-//! itself costs.
+//! `git blame --porcelain` of committed content: running it, and reading
+//! its output in Rust (the editor's first blame and the CLI's `blame` share
+//! this), so a blame costs about what `git blame` itself costs.
 
 use std::collections::HashMap;
+use std::path::Path;
 
-use super::blame_cache::{CommitInfo, CommittedBlame};
-pub use crate::git::readable;
+use serde::{Deserialize, Serialize};
+
+use super::{command, commit_graph, first_message, output, readable, BLAME_TIMEOUT};
+
+pub const NOT_COMMITTED: &str = "0000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CommitInfo {
+    pub sha: String,
+    pub author: String,
+    pub email: String,
+    pub author_time: i64,
+    pub committer_time: i64,
+    pub summary: String,
+}
+
+impl CommitInfo {
+    pub fn not_committed() -> CommitInfo {
+        CommitInfo {
+            sha: NOT_COMMITTED.to_owned(),
+            author: "Not Committed Yet".to_owned(),
+            email: String::new(),
+            author_time: 0,
+            committer_time: 0,
+            summary: "Not Committed Yet".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CommittedBlame {
+    pub commits: Vec<CommitInfo>,
+    /// Index into `commits` for each committed line.
+    pub line_commit: Vec<u32>,
+    /// The committed lines joined by `\n` (one allocation, not one per
+    /// line), to diff the buffer against. Bytes that are not UTF-8 are read
+    /// as Latin-1 (what an editor that guessed the encoding shows)...
+    pub text: String,
+    /// ...and, for such files only, the text as an editor that assumed
+    /// UTF-8 shows it (U+FFFD for each bad sequence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<String>,
+}
+
+/// `count` lines of `text` (joined by `\n`); none for an empty blame.
+fn split_committed(text: &str, count: usize) -> Vec<&str> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let mut lines = Vec::with_capacity(count);
+    let mut start = 0;
+    // '\n' is one byte in UTF-8: every cut is at a character boundary.
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(text.get(start..end).unwrap_or_default());
+        start = end + 1;
+    }
+    lines.push(text.get(start..).unwrap_or_default());
+    lines
+}
+
+impl CommittedBlame {
+    /// A file git does not track at the revision: nothing is committed.
+    pub fn untracked() -> CommittedBlame {
+        CommittedBlame {
+            commits: vec![],
+            line_commit: vec![],
+            text: String::new(),
+            replaced: None,
+        }
+    }
+
+    /// The committed lines.
+    #[cfg(test)]
+    pub fn lines(&self) -> Vec<&str> {
+        split_committed(&self.text, self.line_commit.len())
+    }
+
+    /// The committed lines as an editor holding `buffer` shows them, for
+    /// comparing with its lines: without the `\r` of CRLF endings (editors
+    /// keep line endings apart from lines), without a UTF-8 byte order mark
+    /// (editors strip it), decoded as the editor decoded a file that is not
+    /// UTF-8 (U+FFFD in the buffer says it assumed UTF-8).
+    pub fn lines_like(&self, buffer: &str) -> Vec<&str> {
+        let text = match &self.replaced {
+            Some(replaced) if buffer.contains('\u{fffd}') => replaced,
+            _ => &self.text,
+        };
+        let mut lines = split_committed(text, self.line_commit.len());
+        for line in lines.iter_mut() {
+            *line = line.strip_suffix('\r').unwrap_or(line);
+        }
+        if let Some(first) = lines.first_mut() {
+            *first = first.strip_prefix('\u{feff}').unwrap_or(first);
+        }
+        lines
+    }
+
+    /// Whether every index points into `commits` and the texts have one
+    /// line per blamed line: what is read from disk is checked before use.
+    pub fn is_consistent(&self) -> bool {
+        let lines = self.line_commit.len();
+        let line_count = |text: &str| {
+            if lines == 0 {
+                text.is_empty()
+            } else {
+                memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1 == lines
+            }
+        };
+        self.line_commit
+            .iter()
+            .all(|&i| (i as usize) < self.commits.len())
+            && line_count(&self.text)
+            && self.replaced.as_deref().is_none_or(line_count)
+    }
+
+    /// Roughly the memory it holds, for the cache budget.
+    pub fn approx_bytes(&self) -> usize {
+        let text = self.text.len() + self.replaced.as_ref().map_or(0, String::len);
+        let commits: usize = self
+            .commits
+            .iter()
+            .map(|c| 120 + c.author.len() + c.email.len() + c.summary.len())
+            .sum();
+        text + commits + self.line_commit.len() * 4 + 64
+    }
+}
+
+#[derive(Debug)]
+pub enum BlameError {
+    /// The path does not exist at the revision (untracked or new file).
+    NotTracked,
+    /// git could not be started, or failed: the message says which and why.
+    Failed(String),
+}
+
+/// Raw `git blame --porcelain REV -- PATH` (plain blame: no `-w`, `-M` or
+/// `-C`, as an analysis with default settings), for the porcelain parser.
+/// `path` is relative to `root`, as bytes.
+pub async fn blame_porcelain(root: &Path, rev: &str, path: &Path) -> Result<Vec<u8>, BlameError> {
+    if rev.starts_with('-') {
+        return Err(BlameError::Failed(format!("not a revision: {rev}")));
+    }
+    let mut cmd = command(root, "blame");
+    if let Some(objects) = commit_graph::existing(root) {
+        cmd.env("GIT_ALTERNATE_OBJECT_DIRECTORIES", objects);
+    }
+    cmd.args(["--porcelain", rev, "--"]).arg(path);
+    let shown = path.to_string_lossy();
+    let what = format!("git blame {rev} -- {shown}");
+    let output = output(cmd, &what, BLAME_TIMEOUT)
+        .await
+        .map_err(BlameError::Failed)?;
+    if output.status.success() {
+        return Ok(output.stdout);
+    }
+    let message = first_message(&output.stderr);
+    if message.contains("no such path") {
+        return Err(BlameError::NotTracked);
+    }
+    Err(BlameError::Failed(format!(
+        "{what} failed ({}): {message}",
+        output.status
+    )))
+}
 
 pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
     let mut commits: Vec<CommitInfo> = Vec::new();
