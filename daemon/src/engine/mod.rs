@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod locate;
+pub mod results;
 
 use std::ffi::CString;
 use std::path::Path;

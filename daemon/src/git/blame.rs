@@ -337,27 +337,6 @@ mod tests {
     }
 }
 
-#[cfg(test)]
-mod timing {
-    /// `PORCELAIN=FILE cargo test --release porcelain_timing -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn porcelain_timing() {
-        let data = std::fs::read(std::env::var("PORCELAIN").unwrap()).unwrap();
-        let n: usize = std::env::var("REPS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(5);
-        for _ in 0..n {
-            let t = std::time::Instant::now();
-            let b = super::parse(&data).unwrap();
-            if n <= 5 {
-                eprintln!("{} lines in {:?}", b.line_commit.len(), t.elapsed());
-            }
-        }
-    }
-}
-
 /// Property tests (fuzzing with a bounded number of cases, run by `cargo test`).
 #[cfg(test)]
 mod fuzz {

@@ -31,3 +31,10 @@ pub fn to_rpc(err: EngineError) -> Error {
 pub fn invalid_params(message: impl Into<String>) -> Error {
     Error::invalid_params(message.into())
 }
+
+/// Something of ours went wrong (not the client's params, not git's).
+pub fn internal(message: impl Into<String>) -> Error {
+    let mut error = Error::internal_error();
+    error.message = message.into().into();
+    error
+}

@@ -53,8 +53,12 @@ pub fn check_date_format(format: &str) -> Result<(), String> {
 /// A date as the configuration asks: "relative", "absolute" or a strftime
 /// pattern (one chrono cannot use gives the absolute date, never a panic).
 pub fn date(timestamp: i64, format: &str) -> String {
+    date_at(timestamp, format, Utc::now().timestamp())
+}
+
+fn date_at(timestamp: i64, format: &str, now: i64) -> String {
     match format {
-        "relative" => relative_date(timestamp, Utc::now().timestamp()),
+        "relative" => relative_date(timestamp, now),
         "absolute" => absolute_date(timestamp),
         pattern => {
             let Some(t) = DateTime::from_timestamp(timestamp, 0) else {
@@ -71,13 +75,17 @@ pub fn date(timestamp: i64, format: &str) -> String {
 
 /// Fills `${author}`, `${email}`, `${date}`, `${summary}`, `${sha}`.
 pub fn blame_text(template: &str, commit: &CommitInfo, date_format: &str) -> String {
+    blame_text_at(template, commit, date_format, Utc::now().timestamp())
+}
+
+fn blame_text_at(template: &str, commit: &CommitInfo, date_format: &str, now: i64) -> String {
     if commit.sha == NOT_COMMITTED {
         return "Not Committed Yet".to_owned();
     }
     template
         .replace("${author}", &commit.author)
         .replace("${email}", &commit.email)
-        .replace("${date}", &date(commit.author_time, date_format))
+        .replace("${date}", &date_at(commit.author_time, date_format, now))
         .replace("${summary}", &commit.summary)
         .replace("${sha}", commit.sha.get(..8).unwrap_or(&commit.sha))
 }
@@ -92,6 +100,37 @@ mod tests {
         assert_eq!(relative_date(0, 3 * 86_400 + 5), "3 days ago");
         assert_eq!(relative_date(0, 3_600), "1 hour ago");
         assert_eq!(relative_date(0, 800 * 86_400), "2 years ago");
+    }
+
+    /// The shared vectors every client's tests read too: one behaviour.
+    #[test]
+    fn the_shared_vectors() {
+        let vectors: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/fixtures/vectors/format.json"))
+                .unwrap();
+        let now = vectors["now"].as_i64().unwrap();
+        for case in vectors["relative"].as_array().unwrap() {
+            let time = case["time"].as_i64().unwrap();
+            assert_eq!(relative_date(time, now), case["expected"], "{case}");
+        }
+        for case in vectors["template"].as_array().unwrap() {
+            let c = &case["commit"];
+            let commit = CommitInfo {
+                sha: c["sha"].as_str().unwrap().into(),
+                author: c["author"].as_str().unwrap().into(),
+                email: c["email"].as_str().unwrap().into(),
+                author_time: c["authorTime"].as_i64().unwrap(),
+                committer_time: 0,
+                summary: c["summary"].as_str().unwrap().into(),
+            };
+            let text = blame_text_at(
+                case["template"].as_str().unwrap(),
+                &commit,
+                case["dateFormat"].as_str().unwrap(),
+                now,
+            );
+            assert_eq!(text, case["expected"].as_str().unwrap(), "{case}");
+        }
     }
 
     #[test]

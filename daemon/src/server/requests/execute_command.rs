@@ -7,8 +7,9 @@ use serde_json::{json, Map, Value};
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{ExecuteCommandParams, Url};
 
+use crate::engine::results;
 use crate::server::blame_cache::NOT_COMMITTED;
-use crate::server::errors::{invalid_params, to_rpc};
+use crate::server::errors::{internal, invalid_params, to_rpc};
 use crate::server::Backend;
 
 impl Backend {
@@ -29,16 +30,20 @@ impl Backend {
                     settings.insert("input_fstrs".into(), json!(folders));
                 }
                 let settings = Value::Object(settings);
-                self.cached_analysis("execute_analysis", "Analyzing workspace", settings, token)
-                    .await?
+                let result = self
+                    .cached_analysis("execute_analysis", "Analyzing workspace", settings, token)
+                    .await?;
+                results::for_editor(result).map_err(internal)?
             }
             "gitinspector.repositoryAuthors" => {
                 let root = self.repository_of(args.first()).await?;
                 let mut settings = self.analysis_settings(None)?;
                 settings.insert("input_fstrs".into(), json!([root]));
                 let settings = Value::Object(settings);
-                self.cached_analysis("execute_analysis", "Analyzing repository", settings, token)
-                    .await?
+                let result = self
+                    .cached_analysis("execute_analysis", "Analyzing repository", settings, token)
+                    .await?;
+                results::for_editor(result).map_err(internal)?
             }
             "gitinspector.fileAuthors" => self.file_authors(&args).await?,
             "gitinspector.showCommit" => self.show_commit(&args).await?,
