@@ -49,8 +49,6 @@ class RepoContext:
     git: Git
     #: analyzed files (after filters), in selection order
     files: list[str]
-    #: line count of every analyzed file at REV (from numstat against the empty tree)
-    line_counts: dict[str, int] = field(default_factory=dict)
     ignore_revs: list[str] = field(default_factory=list)
     git_dir: str = ""
     bare: bool = False
@@ -198,7 +196,6 @@ def prepare_repo(
         rev_time=rev_time,
         git=git,
         files=files,
-        line_counts={f: counts[f] for f in files},
         ignore_revs=resolve_ignore_revs(git, settings.ex_revisions),
         git_dir=found.git_dir,
         bare=found.bare,

@@ -83,8 +83,9 @@ def execute_analysis(
     progress: _analysis.ProgressFn | None = None,
     cancel: _analysis.CancelFn | None = None,
 ) -> dict[str, Any]:
-    """Authors, files and authors x files tables for every repository in ``input_fstrs``."""
-    model = _settings.validate_settings(settings)
+    """Authors, files and authors x files tables for every repository in ``input_fstrs``.
+    Fields SETTINGS leaves out come from the saved settings (then the defaults)."""
+    model = _settings.over_saved(settings)
     return _analysis.execute_analysis(model, progress, cancel)
 
 
@@ -100,7 +101,7 @@ def get_blame_data(
         not isinstance(files, list) or not all(isinstance(f, str) for f in files)
     ):
         raise InvalidSettingsError([{"field": "files", "message": "must be a list of paths"}])
-    model = _settings.validate_settings(data)
+    model = _settings.over_saved(data)
     return _analysis.get_blame_data(model, files, progress, cancel)
 
 

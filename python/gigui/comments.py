@@ -28,10 +28,6 @@ def _lexer_class(basename: str) -> type[Lexer] | None:
         return None
 
 
-def has_lexer(path: str) -> bool:
-    return _lexer_class(path.rsplit("/", 1)[-1]) is not None
-
-
 @lru_cache(maxsize=1024)
 def _is_comment(ttype: object) -> bool:
     from pygments.token import Comment

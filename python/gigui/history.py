@@ -99,13 +99,9 @@ def _tokens(data: bytes) -> Iterator[bytes]:
         start = end + 1
 
 
-def parse_log(data: bytes) -> list[CommitRecord]:
-    """Parse ``git log --parents --raw --numstat -z --format=LOG_FORMAT`` output."""
-    return list(iter_log(data))
-
-
 def iter_log(data: bytes) -> Iterator[CommitRecord]:
-    """The commits of DATA (as ``parse_log``) one at a time, each once it is
+    """The commits of ``git log --parents --raw --numstat -z --format=LOG_FORMAT`` output
+    DATA, one at a time, each once it is
     complete: a walk over them never holds a large history's records at once.
     Output that is not git log's is a GitOutputError."""
     try:

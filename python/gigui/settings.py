@@ -1,5 +1,8 @@
 """Analysis settings (pydantic v2) and their persistence.
 
+The saved settings (``saveSettings``) are the user's defaults: an analysis runs with the
+fields its request sets, over the saved settings, over the defaults here.
+
 Notes on semantics:
 
 * ``since``/``until`` restrict which commits count for ``commits``/``insertions``/``deletions``
@@ -157,6 +160,16 @@ def validate_settings(data: Any) -> Settings:
                 msg = msg[len("Value error, ") :]
             errors.append({"field": _format_loc(tuple(e.get("loc", ()))), "message": msg})
         raise InvalidSettingsError(errors) from None
+
+
+def over_saved(data: Any) -> Settings:
+    """The saved settings (see ``load_settings``) with DATA's fields over them: what an
+    analysis runs with. DATA is validated first, so an error names the field it sent."""
+    request = validate_settings(data)
+    saved = load_settings()
+    merged = saved.model_dump()
+    merged.update({name: getattr(request, name) for name in request.model_fields_set})
+    return validate_settings(merged)
 
 
 def config_dir() -> Path:

@@ -111,3 +111,19 @@ def test_corrupt_settings_kept_aside(
     (d / "settings.json").write_text(json.dumps({"n_files": -3}))
     assert api.get_settings()["n_files"] == 0
     assert len(list(d.iterdir())) == 2
+
+
+def test_saved_settings_are_the_defaults_of_every_analysis(rich_repo: Path) -> None:
+    everything = api.execute_analysis({"input_fstrs": [str(rich_repo)]})
+    assert len(everything["repositories"][0]["files"]) > 2
+    api.save_settings({"n_files": 2, "extensions": ["py", "md"]})
+    try:
+        saved = api.execute_analysis({"input_fstrs": [str(rich_repo)]})
+        assert len(saved["repositories"][0]["files"]) == 2
+        assert saved["repositories"][0]["settings"]["extensions"] == ["py", "md"]
+        # a field the request sets wins over the saved one
+        request = api.execute_analysis({"input_fstrs": [str(rich_repo)], "n_files": 0})
+        paths = {f["path"] for f in request["repositories"][0]["files"]}
+        assert paths and all(p.endswith((".py", ".md")) for p in paths)
+    finally:
+        api.save_settings({})

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from gigui.blame import parse_porcelain
 from gigui.errors import GitOutputError, InvalidSettingsError
-from gigui.history import parse_diff_tree, parse_log
+from gigui.history import iter_log, parse_diff_tree
 from gigui.settings import validate_settings
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -58,7 +58,7 @@ LOG_TOKEN = st.one_of(
 def test_log_output_parses_or_names_the_problem(tokens, raw) -> None:
     for data in (b"\0".join(tokens), raw):
         try:
-            for record in parse_log(data):
+            for record in iter_log(data):
                 assert isinstance(record.sha, str) and isinstance(record.rows, list)
         except GitOutputError:
             pass

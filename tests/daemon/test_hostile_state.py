@@ -138,3 +138,19 @@ def test_the_cli_ends_quietly_when_its_reader_goes_away(daemon_bin, isolated_env
         err = proc.stderr.read().decode()
         proc.wait(timeout=60)
         assert "panicked" not in err and "Broken pipe" not in err, err
+
+
+def test_saved_settings_apply_to_analyses_and_their_cache(daemon, tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("one", ALICE, {"a.py": "x = 1\n", "b.md": "# b\n", "c.txt": "c\n"})
+    settings = {"input_fstrs": [str(repo.root)]}
+
+    def paths() -> set[str]:
+        result = daemon.request("gitinspector/executeAnalysis", settings)
+        return {f["path"] for f in result["repositories"][0]["files"]}
+
+    assert paths() == {"a.py", "b.md", "c.txt"}
+    daemon.request("gitinspector/saveSettings", {"extensions": ["py"]})
+    assert paths() == {"a.py"}, "the saved settings count, not the cached analysis"
+    daemon.request("gitinspector/saveSettings", {})
+    assert paths() == {"a.py", "b.md", "c.txt"}

@@ -110,6 +110,22 @@ fn cache_key(function: &str, settings: &Value) -> Option<String> {
         // The same commit analyzed through another mailmap names other people.
         commits.push(format!("{commit}.{:x}", repo.mailmap_id()));
     }
-    // serde_json's map is ordered by key, so equal settings print equally.
-    Some(format!("{function}\n{settings}\n{}", commits.join(",")))
+    // serde_json's map is ordered by key, so equal settings print equally;
+    // the saved settings fill in what the request leaves out.
+    Some(format!(
+        "{function}\n{settings}\n{}\n{}",
+        commits.join(","),
+        saved_settings_stamp()
+    ))
+}
+
+/// Changes when the saved settings may have (the engine's settings file,
+/// `platformdirs.user_config_dir("gitinspector-lsp")/settings.json`).
+fn saved_settings_stamp() -> String {
+    use std::os::unix::fs::MetadataExt;
+    dirs::config_dir()
+        .map(|d| d.join("gitinspector-lsp").join("settings.json"))
+        .and_then(|f| std::fs::metadata(f).ok())
+        .map(|m| format!("{}.{}.{}", m.mtime(), m.mtime_nsec(), m.size()))
+        .unwrap_or_default()
 }
