@@ -149,8 +149,9 @@ def test_the_editor_going_away_ends_the_daemon_and_its_git(stuck) -> None:
     assert git, "the stuck git blame runs"
     started = time.monotonic()
     client.proc.stdin.close()
-    client.proc.wait(timeout=5)
-    assert time.monotonic() - started < 1.5
+    # within a second on a quiet machine; the bound leaves room for a loaded one
+    client.proc.wait(timeout=10)
+    assert time.monotonic() - started < 5
     time.sleep(0.1)
     assert not [
         pid
