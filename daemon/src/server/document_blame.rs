@@ -22,6 +22,8 @@ pub struct DocumentBlame {
     pub revision: Option<String>,
     /// The mailmap the names went through (`Repository::mailmap_id`).
     pub mailmap: u64,
+    /// Per entry of `commits`, its author's rank in the file (`author_ranks`).
+    author_ranks: Vec<Option<u32>>,
     /// The path relative to `repository`, as git names it (bytes).
     pub git_path: PathBuf,
     /// Per buffer line, an index into `commits`.
@@ -65,7 +67,8 @@ impl DocumentBlame {
         committed: &CommittedBlame,
     ) -> DocumentBlame {
         let (lines, commits) = map_onto_buffer(committed, &buffer.text);
-        DocumentBlame::new(
+        let ranks = author_ranks(committed);
+        let mut view = DocumentBlame::new(
             uri,
             buffer,
             Some(root),
@@ -74,7 +77,9 @@ impl DocumentBlame {
             mailmap,
             lines,
             commits,
-        )
+        );
+        view.author_ranks = ranks;
+        view
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -96,6 +101,7 @@ impl DocumentBlame {
             git_path,
             revision,
             mailmap,
+            author_ranks: Vec::new(),
             lines,
             commits,
             text: buffer.text,
@@ -194,12 +200,14 @@ impl DocumentBlame {
         let commits: Vec<Value> = self
             .commits
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(index, c)| {
                 let mut v = serde_json::to_value(c).unwrap_or_default();
                 let mine = c.sha != NOT_COMMITTED
                     && user_email.as_deref() == Some(c.email.to_lowercase().as_str());
                 if let Some(map) = v.as_object_mut() {
                     map.insert("isCurrentUser".into(), json!(mine));
+                    map.insert("authorRank".into(), json!(self.author_ranks.get(index)));
                 }
                 v
             })
@@ -223,6 +231,36 @@ impl DocumentBlame {
 /// blame's commits, then "not committed" (always last, used or not: the
 /// table then stays the same for every version of the document at one
 /// revision, and a delta answer never has to resend it).
+/// Per commit of `committed` (then "not committed": `None`), its author's
+/// rank in the file: 0 for the author of the most committed lines, then the
+/// next (ties by name). Clients colour authors by rank, so the main authors
+/// of a file always get distinct colours; ranks are of the committed file,
+/// so they do not move while the user types.
+fn author_ranks(committed: &CommittedBlame) -> Vec<Option<u32>> {
+    use std::collections::HashMap;
+    let key = |c: &CommitInfo| (c.author.clone(), c.email.to_lowercase());
+    let mut lines: HashMap<(String, String), usize> = HashMap::new();
+    for &i in &committed.line_commit {
+        if let Some(c) = committed.commits.get(i as usize) {
+            *lines.entry(key(c)).or_default() += 1;
+        }
+    }
+    let mut order: Vec<_> = lines.into_iter().collect();
+    order.sort_by(|(a, n), (b, m)| m.cmp(n).then_with(|| a.cmp(b)));
+    let rank: HashMap<_, u32> = order
+        .into_iter()
+        .enumerate()
+        .map(|(r, (k, _))| (k, r as u32))
+        .collect();
+    let mut ranks: Vec<Option<u32>> = committed
+        .commits
+        .iter()
+        .map(|c| rank.get(&key(c)).copied())
+        .collect();
+    ranks.push(None);
+    ranks
+}
+
 fn map_onto_buffer(committed: &CommittedBlame, text: &str) -> (Vec<u32>, Vec<CommitInfo>) {
     let mut buffer_lines = split_lines(text);
     if let Some(first) = buffer_lines.first_mut() {
