@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end tests of the VS Code extension (editors/vscode) in a real VS Code:
-# code-server from npm, driven by playwright-core through Debian's chromium.
+# Tests of the VS Code extension (editors/vscode): unit tests of its pure
+# modules with node (tests/vscode/unit.test.mjs: the shared vectors of
+# tests/fixtures/vectors, the settings sent to the daemon), then end-to-end
+# tests in a real VS Code (tests/vscode/e2e.test.mjs): code-server from npm,
+# driven by playwright-core through Debian's chromium.
 # Installs what the tests need on a fresh Debian 12 machine (root, Node 20,
 # registries only), builds and packages the extension, runs tests/vscode.
 # Needs target/release/gitinspector-lsp (scripts/setup.sh builds it).
@@ -18,8 +21,9 @@ if [[ "${SKIP_APT:-0}" != 1 ]] && ! { command -v rg && command -v chromium && dp
   apt-get install -y -qq libkrb5-dev ripgrep chromium >/dev/null
 fi
 
-# The extension: dependencies from package-lock.json, build, lint, .vsix.
-(cd "$EXT" && npm ci --no-audit --no-fund && npm run package)
+# The extension: dependencies from package-lock.json, build, lint, .vsix;
+# and its modules compiled one by one into out/ for the unit tests.
+(cd "$EXT" && npm ci --no-audit --no-fund && npm run package && npm run compile)
 
 # code-server, once. @vscode/ripgrep downloads ripgrep from GitHub unless its
 # cache already holds the tarball: seed it with Debian's rg.
@@ -37,4 +41,4 @@ if [[ ! -x "$HOST/node_modules/.bin/code-server" ]] ||
 fi
 
 cd "$ROOT/tests/vscode"
-exec timeout 900 node --test --test-concurrency=1 e2e.test.mjs
+exec timeout 900 node --test --test-concurrency=1 unit.test.mjs e2e.test.mjs

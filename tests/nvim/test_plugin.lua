@@ -187,6 +187,14 @@ local function counts(...)
 end
 local file_counts = counts(blame_a)
 local repo_counts = counts(blame_a, blame_b)
+--- An author's share of `counts` as the tables show it (the result's linesPct).
+local function share(counts_, name)
+  local total = 0
+  for _, n in pairs(counts_) do
+    total = total + n
+  end
+  return string.format('%.1f', 100 * counts_[name] / total)
+end
 --- 0-based line of a.py last changed by `name`.
 local function line_of(name)
   for i, l in ipairs(blame_a) do
@@ -214,6 +222,39 @@ vim.api.nvim_create_autocmd('LspProgress', {
 local binary = os.getenv('GITINSPECTOR_LSP_BIN')
 local buf
 
+--- A JSON file of the shared test vectors (tests/fixtures/vectors), which the daemon and the
+--- VS Code extension pass too.
+local function vectors(name)
+  return vim.json.decode(table.concat(vim.fn.readfile('tests/fixtures/vectors/' .. name), '\n'))
+end
+
+test('relative dates and blame texts are the shared vectors (format.json)', function()
+  local util = require('gitinspector.util')
+  local v = vectors('format.json')
+  assert(#v.relative > 0 and #v.template > 0, 'no vectors')
+  for _, c in ipairs(v.relative) do
+    eq(c.expected, util.relative_date(c.time, v.now), 'relative_date(' .. c.time .. ')')
+    -- date_format not set is relative, as the daemon's default.
+    eq(c.expected, util.date(c.time, nil, v.now), 'date(' .. c.time .. ', nil)')
+  end
+  for _, c in ipairs(v.template) do
+    local text =
+      util.blame_text(c.template, c.commit, nil, { date_format = c.dateFormat, now = v.now })
+    eq(c.expected, text, vim.inspect(c))
+  end
+end)
+
+test('blame deltas patch the held runs as the shared vectors say (deltas.json)', function()
+  for _, c in ipairs(vectors('deltas.json').cases) do
+    local held = { runs = vim.deepcopy(c.held), resultId = 'r:1', version = 1, lineCount = 0 }
+    local delta = { resultId = 'r:2', version = 2, lineCount = 9, edits = c.edits }
+    local blame = cache.apply(held, delta)
+    eq(c.expected, blame.runs, 'runs of ' .. vim.inspect(c))
+    eq(c.held, held.runs, 'the held runs are left as they were')
+    eq({ 'r:2', 2, 9 }, { blame.resultId, blame.version, blame.lineCount }, 'delta fields')
+  end
+end)
+
 test('the default binary is the checkout build when not on PATH', function()
   local root = vim.fn.getcwd()
   eq(vim.uv.fs_realpath(root), vim.uv.fs_realpath(config.checkout_root()), 'checkout root')
@@ -229,9 +270,28 @@ test('the default binary is the checkout build when not on PATH', function()
       'path'
     )
   end
+end)
+
+test('only the daemon settings given to setup reach the daemon', function()
+  -- Nothing given: nothing sent (the daemon's defaults apply), as a JSON object.
+  config.set({ binary = binary, delay = 10, keymaps = true, you = 'Me' })
+  eq('{}', vim.json.encode(config.init_options()), 'no daemon settings')
+  config.set({ date_format = 'absolute', code_lens = { blocks = false }, analysis = {} })
   local init = config.init_options()
-  eq('relative', init.dateFormat, 'dateFormat')
-  eq({ file = true, blocks = true }, init.codeLens, 'codeLens')
+  eq('absolute', init.dateFormat, 'dateFormat')
+  eq({ blocks = false }, init.codeLens, 'codeLens')
+  eq('{}', vim.json.encode(init.analysis), 'analysis')
+  eq(nil, init.blameTemplate, 'blameTemplate')
+  eq(nil, init.cacheBudgetMb, 'cacheBudgetMb')
+  eq(nil, init.inlayHints, 'inlayHints')
+  -- Lenses off: the daemon makes none.
+  config.set({ code_lens = false, cache_budget_mb = 64 })
+  eq(
+    { codeLens = { file = false, blocks = false }, cacheBudgetMb = 64 },
+    config.init_options(),
+    'code_lens = false'
+  )
+  config.set({})
 end)
 
 test('setup attaches the daemon to a file of a git repository', function()
@@ -242,7 +302,8 @@ test('setup attaches the daemon to a file of a git repository', function()
     return client.get(buf)
   end)
   eq(repo, c.config.root_dir, 'root_dir')
-  eq('${author}, ${date} • ${summary}', c.config.init_options.blameTemplate, 'blameTemplate')
+  -- binary and delay are the plugin's: the daemon is started with its own defaults.
+  eq('{}', vim.json.encode(c.config.init_options), 'init_options')
   -- A file outside any repository gets no client.
   local outside = vim.fn.tempname() .. '.txt'
   vim.fn.writefile({ 'x' }, outside)
@@ -451,6 +512,12 @@ test(':GitInspector authors lists the repository authors and line counts; r reve
     vim.startswith(first_row, order[1]),
     'first row ' .. first_row .. ', expected ' .. order[1]
   )
+  -- The Lines % column: each author's share of the repository's lines.
+  local rows = rows_by_author(f.lines, repo_counts)
+  for name in pairs(repo_counts) do
+    local pct = share(repo_counts, name)
+    assert(vim.tbl_contains(vim.split(rows[name], '%s+'), pct), rows[name] .. ' lacks ' .. pct)
+  end
   vim.api.nvim_set_current_win(f.win)
   vim.api.nvim_feedkeys('r', 'x', false)
   local after = vim.api.nvim_buf_get_lines(f.buf, 0, -1, false)
@@ -604,13 +671,29 @@ test(':GitInspector report writes an HTML report of authors and files', function
   local html = table.concat(vim.fn.readfile(path), '\n')
   contains(html, '<table>', 'report')
   -- Counted now: an earlier test committed.
-  for name, lines in pairs(counts(porcelain('a.py'), porcelain('b.py'))) do
+  local now_a, now_b = porcelain('a.py'), porcelain('b.py')
+  local now_counts = counts(now_a, now_b)
+  for name, lines in pairs(now_counts) do
     local row = html:match('<tr><td>' .. vim.pesc(name) .. '</td>.-</tr>')
     assert(row, name .. ' missing in the report')
     contains(row, '<td class="num">' .. lines .. '</td>', 'row of ' .. name)
+    contains(row, '<td class="num">' .. share(now_counts, name) .. '</td>', 'Lines % of ' .. name)
   end
-  contains(html, '<td>a.py</td>', 'files table')
-  contains(html, '<td>b.py</td>', 'files table')
+  -- Each file's row names its top author: one of the authors of most lines (the engine
+  -- breaks ties by insertions).
+  for file, lines in pairs({ ['a.py'] = now_a, ['b.py'] = now_b }) do
+    local by_author, most = counts(lines), 0
+    for _, n in pairs(by_author) do
+      most = math.max(most, n)
+    end
+    local row = html:match('<tr><td>' .. vim.pesc(file) .. '</td>.-</tr>')
+    assert(row, file .. ' missing in the files table')
+    local top = row:match('<td>([^<]*)</td></tr>$')
+    assert(
+      by_author[top] == most,
+      string.format('top author of %s: %s in %s', file, tostring(top), row)
+    )
+  end
 end)
 
 test(':GitInspector completes its subcommands', function()

@@ -191,8 +191,15 @@ before(async () => {
   // Expected values, from git itself.
   expected.cart = porcelainBlame("src/cart.py");
   expected.lineCounts = {};
+  expected.topAuthors = {};
   for (const file of git(["ls-files"]).trim().split("\n")) {
-    for (const c of porcelainBlame(file)) expected.lineCounts[c.author] = (expected.lineCounts[c.author] ?? 0) + 1;
+    const counts = {};
+    for (const c of porcelainBlame(file)) {
+      expected.lineCounts[c.author] = (expected.lineCounts[c.author] ?? 0) + 1;
+      counts[c.author] = (counts[c.author] ?? 0) + 1;
+    }
+    // The author of most lines (this repository has no ties).
+    expected.topAuthors[file] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
   }
 
   // code-server with its own folders, the extension installed from the vsix.
@@ -302,6 +309,58 @@ test("file lens names the file's authors with their shares", { timeout: 30000 },
   await shot("00-overview");
 });
 
+/** Texts of the lenses above blocks (the file lens names "N authors"). */
+async function blockLensTexts() {
+  const texts = await page.locator(".codelens-decoration").allTextContents();
+  return texts.filter((t) => t.trim() && !t.includes("authors ·"));
+}
+
+/** The Settings editor's entry of a setting (User tab), searched by key. */
+async function settingItem(key, title) {
+  await runCommand("Preferences: Open User Settings");
+  const search = page.locator(".settings-editor .suggest-input-container .monaco-editor textarea, .settings-editor .settings-header-widget textarea").first();
+  await search.waitFor({ timeout: 15000 });
+  await search.fill(key);
+  const item = page.locator(".settings-editor .setting-item-contents", { hasText: title }).first();
+  await item.waitFor({ timeout: 15000 });
+  return item;
+}
+
+/** Clicks the editor tab titled `title`. */
+async function showTab(title) {
+  await page.locator(".tabs-container .tab", { hasText: title }).first().click();
+}
+
+function userSettings() {
+  return JSON.parse(fs.readFileSync(path.join(tmp, "user-data/User/settings.json"), "utf8"));
+}
+
+test("a daemon setting changed reaches the daemon, and reset it is the daemon's default again", { timeout: 90000 }, async (t) => {
+  t.after(async () => { await shot("08-daemon-setting"); });
+  const KEY = "gitinspector.codeLens.blocks";
+  await waitFor(async () => (await blockLensTexts()).length > 0, "block lenses (on by default)");
+  let item = await settingItem(KEY, "Code Lens: Blocks");
+  await item.locator(".setting-value-checkbox").click();
+  await waitFor(() => userSettings()[KEY] === false, `${KEY} false in the user settings`);
+  await showTab("cart.py");
+  // The file lens stays, the block lenses go.
+  await waitFor(async () => {
+    const lenses = await page.locator(".codelens-decoration").allTextContents();
+    return lenses.some((t) => t.includes("authors ·")) && (await blockLensTexts()).length === 0;
+  }, "the file lens without block lenses with codeLens.blocks false", 30000, 500);
+  // Checked again: the Settings editor resets a setting set back to its default (package.json
+  // keeps it for the checkbox), so the key leaves the settings, nothing of it is sent, and the
+  // daemon's default is back.
+  item = await settingItem(KEY, "Code Lens: Blocks");
+  await item.locator(".setting-value-checkbox").click();
+  await waitFor(() => !(KEY in userSettings()), `${KEY} removed from the user settings`);
+  const settingsTab = page.locator(".tabs-container .tab", { hasText: "Settings" }).first();
+  await settingsTab.hover();
+  await settingsTab.locator(".tab-actions .action-label").first().click();
+  await showTab("cart.py");
+  await waitFor(async () => (await blockLensTexts()).length > 0, "block lenses back after the reset", 30000, 500);
+});
+
 test("hover shows the line's commit", { timeout: 45000 }, async () => {
   const commit = expected.cart[ALICE_LINE];
   const line = page.locator(".monaco-editor .view-lines .view-line", { hasText: "return total(prices) / len(prices)" });
@@ -358,25 +417,40 @@ test("file blame annotates every line", { timeout: 30000 }, async () => {
 
 test("repository authors view lists each author with their lines", { timeout: 90000 }, async () => {
   await runCommand("gitinspector: Show Repository Authors");
-  const rows = await waitFor(async () => {
+  const tables = await waitFor(async () => {
     for (const frame of page.frames()) {
       const found = await frame.evaluate(() => {
         const table = document.getElementById("authors-table");
         if (!table) return null;
-        return [...table.querySelectorAll("tbody tr")].map((tr) => ({
-          name: tr.querySelector('[data-col="name"]').textContent,
-          lines: tr.querySelector('[data-col="lines"]').textContent,
-        }));
+        const files = document.getElementById("files-table");
+        return {
+          authors: [...table.querySelectorAll("tbody tr")].map((tr) => ({
+            name: tr.querySelector('[data-col="name"]').textContent,
+            lines: tr.querySelector('[data-col="lines"]').textContent,
+            pct: tr.querySelector('[data-col="linesPct"]').textContent,
+          })),
+          files: [...(files?.querySelectorAll("tbody tr") ?? [])].map((tr) => ({
+            path: tr.querySelector('[data-col="path"]').textContent,
+            top: tr.querySelector('[data-col="topAuthor"]').textContent,
+          })),
+        };
       }).catch(() => null);
-      if (found && found.length) return found;
+      if (found && found.authors.length) return found;
     }
     return false;
   }, "the authors table", 60000, 500);
+  const rows = tables.authors;
   const got = Object.fromEntries(rows.map((r) => [r.name, Number(r.lines.replace(/,/g, ""))]));
   assert.deepEqual(got, expected.lineCounts);
   // Sorted by lines, most first.
   const counts = rows.map((r) => Number(r.lines.replace(/,/g, "")));
   assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+  // Each author's share of the lines (the result's linesPct), and each file's top author.
+  const total = Object.values(expected.lineCounts).reduce((a, b) => a + b, 0);
+  const pcts = Object.fromEntries(rows.map((r) => [r.name, r.pct]));
+  const wanted = Object.fromEntries(Object.entries(expected.lineCounts).map(([name, n]) => [name, `${((100 * n) / total).toFixed(1)}%`]));
+  assert.deepEqual(pcts, wanted);
+  assert.deepEqual(Object.fromEntries(tables.files.map((f) => [f.path, f.top])), expected.topAuthors);
   await page.waitForTimeout(500);
   await shot("05-repository-authors");
 });
@@ -390,6 +464,10 @@ test("export writes an HTML report of the workspace and opens it", { timeout: 90
   const data = JSON.parse(/window\.GITINSPECTOR_DATA = (.*?);<\/script>/s.exec(html)[1]);
   const got = Object.fromEntries(data.repositories[0].authors.map((a) => [a.name, a.lines]));
   assert.deepEqual(got, expected.lineCounts);
+  // The editor-facing result is camelCase (docs/protocol.md), as the page reads it.
+  const files = Object.fromEntries(data.repositories[0].files.map((f) => [f.path, f.topAuthor]));
+  assert.deepEqual(files, expected.topAuthors);
+  assert.ok(data.repositories[0].authors.every((a) => typeof a.linesPct === "number"), "authors' linesPct");
   // The preview renders the same tables from the embedded data.
   await waitFor(async () => {
     for (const frame of page.frames()) {

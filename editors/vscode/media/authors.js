@@ -35,13 +35,13 @@
   }
 
   const AUTHOR_COLUMNS = [
-    ["name", "Author", "text"], ["email", "Email", "text"], ["lines", "Lines", "int"], ["lines_pct", "% Lines", "pct"],
+    ["name", "Author", "text"], ["email", "Email", "text"], ["lines", "Lines", "int"], ["linesPct", "% Lines", "pct"],
     ["commits", "Commits", "int"], ["insertions", "Insertions", "int"], ["deletions", "Deletions", "int"],
     ["stability", "Stability", "pct"], ["age", "Age (days)", "days"], ["files", "Files", "int"],
   ];
   const FILE_COLUMNS = [
     ["path", "File", "text"], ["lines", "Lines", "int"], ["commits", "Commits", "int"], ["insertions", "Insertions", "int"],
-    ["deletions", "Deletions", "int"], ["authors", "Authors", "int"], ["top_author", "Top author", "text"],
+    ["deletions", "Deletions", "int"], ["authors", "Authors", "int"], ["topAuthor", "Top author", "text"],
   ];
 
   function table(id, columns, rows, defaultSort, rowKey, decorate) {
@@ -71,13 +71,13 @@
   function chart(repo) {
     const authors = repo.authors.slice().sort((a, b) => b.lines - a.lines);
     const stack = el("div", { class: "stack", title: "Share of surviving lines" }, authors.map((a) =>
-      el("div", { style: `width:${a.lines_pct}%;background:${colorOf(a.email, a.name)}`, title: `${a.name}: ${fmt(a.lines_pct, "pct")}` })));
-    const max = Math.max(1, ...authors.map((a) => a.lines_pct));
+      el("div", { style: `width:${a.linesPct}%;background:${colorOf(a.email, a.name)}`, title: `${a.name}: ${fmt(a.linesPct, "pct")}` })));
+    const max = Math.max(1, ...authors.map((a) => a.linesPct));
     const grid = el("div", { class: "chart" });
     for (const a of authors) {
       grid.appendChild(el("div", {}, [el("span", { class: "swatch", style: `background:${colorOf(a.email, a.name)}` }), el("span", { text: a.name })]));
-      grid.appendChild(el("div", { class: "track" }, [el("div", { class: "bar", style: `width:${(100 * a.lines_pct) / max}%;background:${colorOf(a.email, a.name)}` })]));
-      grid.appendChild(el("div", { class: "pct", text: fmt(a.lines_pct, "pct") }));
+      grid.appendChild(el("div", { class: "track" }, [el("div", { class: "bar", style: `width:${(100 * a.linesPct) / max}%;background:${colorOf(a.email, a.name)}` })]));
+      grid.appendChild(el("div", { class: "pct", text: fmt(a.linesPct, "pct") }));
     }
     return el("div", { class: "chart-block", "data-repo": repo.name }, [stack, grid]);
   }

@@ -8,11 +8,6 @@ import * as vscode from "vscode";
 import { escapeHtml } from "./format";
 import { AnalysisResult } from "./protocol";
 
-export interface Progress {
-  percentage?: number;
-  message?: string;
-}
-
 function media(extensionPath: string, name: string): string {
   return fs.readFileSync(path.join(extensionPath, "media", name), "utf8");
 }
@@ -90,10 +85,6 @@ export class AuthorsPanel {
     });
     AuthorsPanel.current = new AuthorsPanel(panel, extensionPath);
     return AuthorsPanel.current;
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
   }
 
   async post(message: { type: "progress"; percentage?: number; message?: string } | { type: "result"; data: AnalysisResult } | { type: "error"; message: string }): Promise<void> {

@@ -4,13 +4,6 @@
 import * as vscode from "vscode";
 import { applyBlameAnswer, BlameAnswer, BlameCommit, DocumentBlame } from "./protocol";
 
-export interface LineBlame {
-  commit: BlameCommit;
-  /** The hunk holding the line, 0-based, end exclusive. */
-  hunkStart: number;
-  hunkEnd: number;
-}
-
 interface Run {
   startLine: number;
   lineCount: number;
@@ -45,7 +38,8 @@ export class DocumentBlameView {
     return this.blame.currentUser?.email;
   }
 
-  line(line: number): LineBlame | undefined {
+  /** The commit of a 0-based line. */
+  line(line: number): BlameCommit | undefined {
     let lo = 0;
     let hi = this.runs.length - 1;
     while (lo <= hi) {
@@ -59,7 +53,7 @@ export class DocumentBlameView {
       } else if (line >= run.startLine + run.lineCount) {
         lo = mid + 1;
       } else {
-        return { commit: run.commit, hunkStart: run.startLine, hunkEnd: run.startLine + run.lineCount };
+        return run.commit;
       }
     }
     return undefined;
@@ -80,9 +74,6 @@ export class BlameStore implements vscode.Disposable {
   /** Fires when a document's blame was fetched anew. */
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
-  requests = 0;
-  /** Answers that were deltas against the held blame. */
-  deltas = 0;
 
   constructor(private readonly request: () => Requester | undefined) {
     this.subscriptions.push(
@@ -122,12 +113,8 @@ export class BlameStore implements vscode.Disposable {
     const entry: { version: number; promise: Promise<DocumentBlameView | undefined> } = { version, promise: Promise.resolve(undefined) };
     entry.promise = (async () => {
       try {
-        this.requests++;
         const held = this.cache.get(key)?.blame;
         const answer = await requester(key, held?.resultId ?? undefined);
-        if ("edits" in answer) {
-          this.deltas++;
-        }
         const blame = applyBlameAnswer(held, answer);
         // The daemon may answer for another version when edits raced the
         // request; the view is still right for that version.

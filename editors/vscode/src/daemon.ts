@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import {
   CloseAction,
   CloseHandlerResult,
+  DidChangeConfigurationNotification,
   ErrorAction,
   ErrorHandlerResult,
   LanguageClient,
@@ -16,13 +17,14 @@ import {
   State,
 } from "vscode-languageclient/node";
 import { HealthReport } from "./protocol";
+import { DAEMON_KEYS, userSettings } from "./settings";
 
 const BINARY = "gitinspector-lsp";
 
-export class DaemonNotFound extends Error {}
+class DaemonNotFound extends Error {}
 
 /** The binary to run: the setting, else bin/ in the extension, else PATH. */
-export function resolveBinary(extensionPath: string): string {
+function resolveBinary(extensionPath: string): string {
   const configured = vscode.workspace.getConfiguration("gitinspector").get<string>("path", "").trim();
   if (configured) {
     const expanded = configured.startsWith("~/") ? path.join(process.env.HOME ?? "", configured.slice(2)) : configured;
@@ -68,20 +70,13 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-/** Settings the daemon reads (docs/protocol.md), from the gitinspector section. */
-export function daemonSettings(): Record<string, unknown> {
+/** The daemon's settings the user set (never VS Code's defaults: the daemon has its own). */
+function daemonSettings(): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration("gitinspector");
-  return {
-    dateFormat: c.get<string>("dateFormat", "relative"),
-    blameTemplate: c.get<string>("blameTemplate", "${author}, ${date} • ${summary}"),
-    codeLens: { file: c.get<boolean>("codeLens.file", true), blocks: c.get<boolean>("codeLens.blocks", true) },
-    inlayHints: { enabled: c.get<boolean>("inlayHints.enabled", false) },
-    analysis: c.get("analysis", {}),
-    cacheBudgetMb: c.get<number>("cacheBudgetMb", 256),
-  };
+  return userSettings((key) => c.inspect(key));
 }
 
-export interface DaemonHooks {
+interface DaemonHooks {
   /** Runs a daemon command's result through the editor (e.g. the lens's fileAuthors). */
   executeCommand?: (command: string, args: unknown[], next: (command: string, args: unknown[]) => Promise<unknown>) => Promise<unknown>;
   onStateChange?: (running: boolean) => void;
@@ -92,10 +87,17 @@ export class Daemon implements vscode.Disposable {
   private restarts: number[] = [];
   private stopping = false;
   lastError: string | undefined;
+  /** Sends the daemon's settings again when the user changes one. */
+  private readonly configListener = vscode.workspace.onDidChangeConfiguration((e) => {
+    const client = this.client;
+    if (client && this.running && DAEMON_KEYS.some((key) => e.affectsConfiguration(`gitinspector.${key}`))) {
+      void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { gitinspector: daemonSettings() } });
+    }
+  });
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    readonly output: vscode.LogOutputChannel,
+    private readonly output: vscode.LogOutputChannel,
     private readonly hooks: DaemonHooks,
   ) {}
 
@@ -121,7 +123,6 @@ export class Daemon implements vscode.Disposable {
       documentSelector: [{ scheme: "file" }],
       outputChannel: this.output,
       initializationOptions: daemonSettings(),
-      synchronize: { configurationSection: "gitinspector" },
       // Handled by the errorHandler below: restart quietly, explain when giving up.
       connectionOptions: { maxRestartCount: 0 },
       errorHandler: {
@@ -171,7 +172,7 @@ export class Daemon implements vscode.Disposable {
   }
 
   /** Calls gitinspector/healthCheck; an unhealthy engine is reported to the user. */
-  async checkHealth(): Promise<boolean> {
+  private async checkHealth(): Promise<boolean> {
     const client = this.client;
     if (!client) {
       return false;
@@ -226,6 +227,7 @@ export class Daemon implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.configListener.dispose();
     void this.stop();
   }
 }

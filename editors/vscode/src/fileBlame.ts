@@ -13,7 +13,7 @@ const PALETTE = [
 const WIDTH = 28;
 
 /** A stable colour for an author. */
-export function authorColor(email: string, name: string): string {
+function authorColor(email: string, name: string): string {
   const key = (email || name).toLowerCase();
   let hash = 0;
   for (let i = 0; i < key.length; i++) {
@@ -53,10 +53,6 @@ export class FileBlameController implements vscode.Disposable {
         }
       }),
     );
-  }
-
-  isEnabled(doc: vscode.TextDocument): boolean {
-    return this.enabledFor.has(doc.uri.toString());
   }
 
   async toggle(editor: vscode.TextEditor): Promise<boolean> {
@@ -102,7 +98,7 @@ export class FileBlameController implements vscode.Disposable {
 
   private decorations(doc: vscode.TextDocument, view: DocumentBlameView): vscode.DecorationOptions[] {
     const config = vscode.workspace.getConfiguration("gitinspector");
-    const dateFormat = config.get<string>("dateFormat", "relative");
+    const dateFormat = config.get<string>("dateFormat");
     const heatmap = config.get<boolean>("fileBlame.heatmap", true);
     const hunks = view.hunks;
     const times = hunks.filter((h) => !isNotCommitted(h.commit)).map((h) => h.commit.authorTime);

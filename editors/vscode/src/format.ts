@@ -1,4 +1,5 @@
-// Blame texts: templates and dates, as the daemon formats them.
+// Blame texts: templates and dates, as the daemon formats them
+// (tests/fixtures/vectors/format.json holds what both must produce).
 
 import { BlameCommit, NOT_COMMITTED } from "./protocol";
 
@@ -9,8 +10,13 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
 
+/** Now, in unix seconds. */
+function nowSeconds(): number {
+  return Date.now() / 1000;
+}
+
 /** "3 days ago", "just now", "in the future" for a unix time in seconds. */
-export function relativeDate(seconds: number, now: number = Date.now() / 1000): string {
+export function relativeDate(seconds: number, now: number = nowSeconds()): string {
   const delta = Math.round(now - seconds);
   if (delta < 0) {
     return "in the future";
@@ -32,8 +38,8 @@ export function relativeDate(seconds: number, now: number = Date.now() / 1000): 
   return "just now";
 }
 
-/** A strftime subset: %Y %y %m %d %e %H %M %S %b %B-less %a %j-less %%. */
-export function strftime(pattern: string, seconds: number): string {
+/** A strftime subset: %Y %y %m %d %e %H %M %S %I %p %b %a %z %%. */
+function strftime(pattern: string, seconds: number): string {
   const d = new Date(seconds * 1000);
   return pattern.replace(/%([%YymdeHMSbaIpz])/g, (_m, code: string) => {
     switch (code) {
@@ -71,10 +77,13 @@ export function strftime(pattern: string, seconds: number): string {
   });
 }
 
-/** A date per the `gitinspector.dateFormat` setting. */
-export function formatDate(seconds: number, dateFormat: string): string {
-  if (dateFormat === "relative" || dateFormat === "") {
-    return relativeDate(seconds);
+/**
+ * A date per the `gitinspector.dateFormat` setting; unset (undefined), it is
+ * relative, as the daemon's default.
+ */
+export function formatDate(seconds: number, dateFormat: string | undefined, now: number = nowSeconds()): string {
+  if (dateFormat === undefined || dateFormat === "relative" || dateFormat === "") {
+    return relativeDate(seconds, now);
   }
   if (dateFormat === "absolute") {
     return strftime("%Y-%m-%d %H:%M", seconds);
@@ -86,11 +95,8 @@ export function isNotCommitted(commit: { sha: string } | undefined): boolean {
   return commit === undefined || commit.sha === NOT_COMMITTED;
 }
 
-/** The author as shown to the user: "You" for the user's own commits. */
+/** The author of a commit as shown to the user: "You" for the user's own commits. */
 export function displayAuthor(commit: BlameCommit, currentEmail: string | undefined): string {
-  if (isNotCommitted(commit)) {
-    return "You";
-  }
   if (commit.isCurrentUser) {
     return "You";
   }
@@ -100,7 +106,7 @@ export function displayAuthor(commit: BlameCommit, currentEmail: string | undefi
   return commit.author;
 }
 
-export interface TemplateFields {
+interface TemplateFields {
   author: string;
   email: string;
   date: string;
@@ -108,7 +114,7 @@ export interface TemplateFields {
   sha: string;
 }
 
-export function applyTemplate(template: string, fields: TemplateFields): string {
+function applyTemplate(template: string, fields: TemplateFields): string {
   return template.replace(/\$\{(author|email|date|summary|sha)\}/g, (_m, key: keyof TemplateFields) => fields[key]);
 }
 
@@ -116,16 +122,17 @@ export function applyTemplate(template: string, fields: TemplateFields): string 
 export function blameText(
   commit: BlameCommit | undefined,
   template: string,
-  dateFormat: string,
+  dateFormat: string | undefined,
   currentEmail: string | undefined,
+  now: number = nowSeconds(),
 ): string {
   if (commit === undefined || isNotCommitted(commit)) {
-    return "You • Not Committed Yet";
+    return "Not Committed Yet";
   }
   return applyTemplate(template, {
     author: displayAuthor(commit, currentEmail),
     email: commit.email,
-    date: formatDate(commit.authorTime, dateFormat),
+    date: formatDate(commit.authorTime, dateFormat, now),
     summary: commit.summary,
     sha: commit.sha.slice(0, 8),
   });

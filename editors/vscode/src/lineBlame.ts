@@ -2,7 +2,7 @@
 // item, both read from the cached document blame.
 
 import * as vscode from "vscode";
-import { BlameStore, LineBlame } from "./blameStore";
+import { BlameStore } from "./blameStore";
 import { blameText, displayAuthor, formatDate, isNotCommitted } from "./format";
 
 export class LineBlameController implements vscode.Disposable {
@@ -19,8 +19,6 @@ export class LineBlameController implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private enabled: boolean;
   private decorated: vscode.TextEditor | undefined;
-  /** The blame of the line the cursor is on, as last shown. */
-  current: { uri: vscode.Uri; line: number; blame: LineBlame } | undefined;
 
   constructor(private readonly store: BlameStore) {
     this.enabled = config().get<boolean>("currentLine.enabled", true);
@@ -53,10 +51,6 @@ export class LineBlameController implements vscode.Disposable {
       }),
     );
     this.schedule(0);
-  }
-
-  get isEnabled(): boolean {
-    return this.enabled;
   }
 
   toggle(): boolean {
@@ -107,15 +101,14 @@ export class LineBlameController implements vscode.Disposable {
     const doc = editor.document;
     const view = this.store.cached(doc) ?? this.store.latest(doc);
     const line = editor.selection.active.line;
-    const blame = view?.line(line);
-    if (!view || !view.inRepository || !blame) {
+    const commit = view?.line(line);
+    if (!view || !view.inRepository || !commit) {
       this.clear();
       return;
     }
-    this.current = { uri: doc.uri, line, blame };
     const c = config();
-    const dateFormat = c.get<string>("dateFormat", "relative");
-    const text = blameText(blame.commit, c.get<string>("currentLine.template", "${author}, ${date} • ${summary}"), dateFormat, view.currentEmail);
+    const dateFormat = c.get<string>("dateFormat");
+    const text = blameText(commit, c.get<string>("currentLine.template", "${author}, ${date} • ${summary}"), dateFormat, view.currentEmail);
     if (this.enabled && editor.selections.length === 1) {
       const end = doc.lineAt(line).range.end;
       editor.setDecorations(this.decoration, [
@@ -126,7 +119,6 @@ export class LineBlameController implements vscode.Disposable {
       editor.setDecorations(this.decoration, []);
     }
     if (c.get<boolean>("statusBar.enabled", true)) {
-      const commit = blame.commit;
       this.statusItem.text = isNotCommitted(commit)
         ? "$(git-commit) You, Not Committed Yet"
         : `$(git-commit) ${displayAuthor(commit, view.currentEmail)}, ${formatDate(commit.authorTime, dateFormat)}`;
@@ -140,7 +132,6 @@ export class LineBlameController implements vscode.Disposable {
   }
 
   private clear(): void {
-    this.current = undefined;
     this.decorated?.setDecorations(this.decoration, []);
     this.decorated = undefined;
     this.statusItem.hide();

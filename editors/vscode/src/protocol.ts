@@ -27,7 +27,7 @@ export interface DocumentBlame {
 }
 
 /** Answer to a request naming the held answer (`previousResultId`). */
-export interface BlameUnchanged {
+interface BlameUnchanged {
   resultId: string;
   unchanged: true;
 }
@@ -42,6 +42,20 @@ export interface BlameDelta {
 
 export type BlameAnswer = DocumentBlame | BlameUnchanged | BlameDelta;
 
+/** `held` runs after a delta's edits: each replaces `deleteCount` numbers at
+ * `start`, an index into the held runs; applied from the last edit back, so
+ * every start still points into the held runs. */
+function applyEdits(held: readonly number[], edits: BlameDelta["edits"]): number[] {
+  const runs = held.slice();
+  for (let i = edits.length - 1; i >= 0; i--) {
+    const edit = edits[i];
+    if (edit) {
+      runs.splice(edit.start, edit.deleteCount, ...edit.data);
+    }
+  }
+  return runs;
+}
+
 /** The whole blame after `answer`, given the blame held when asking. */
 export function applyBlameAnswer(held: DocumentBlame | undefined, answer: BlameAnswer): DocumentBlame {
   if ("runs" in answer) {
@@ -53,12 +67,7 @@ export function applyBlameAnswer(held: DocumentBlame | undefined, answer: BlameA
   if ("unchanged" in answer) {
     return held;
   }
-  const runs = held.runs.slice();
-  let shift = 0;
-  for (const edit of answer.edits) {
-    runs.splice(edit.start + shift, edit.deleteCount, ...edit.data);
-    shift += edit.data.length - edit.deleteCount;
-  }
+  const runs = applyEdits(held.runs, answer.edits);
   return { ...held, runs, version: answer.version, lineCount: answer.lineCount, resultId: answer.resultId };
 }
 
@@ -97,49 +106,72 @@ export interface FileAuthors {
   }[];
 }
 
-export interface AuthorRow {
+/** `gitinspector.analyzeWorkspace` and `gitinspector.repositoryAuthors`: camelCase, as LSP. */
+interface AuthorRow {
   name: string;
   email: string;
+  names: string[];
+  emails: string[];
   commits: number;
   insertions: number;
   deletions: number;
   lines: number;
-  lines_pct: number;
-  insertions_pct: number;
+  linesPct: number;
+  insertionsPct: number;
   stability: number;
   age: number;
   files: number;
 }
 
-export interface FileRow {
+interface FileRow {
   path: string;
   lines: number;
   commits: number;
   insertions: number;
   deletions: number;
   authors: number;
-  top_author: string;
+  topAuthor: string | null;
 }
 
-export interface RepositoryAnalysis {
+interface AuthorFileRow {
+  author: string;
+  email: string;
+  path: string;
+  lines: number;
+  commits: number;
+  insertions: number;
+  deletions: number;
+  linesPct: number;
+}
+
+interface Totals {
+  lines: number;
+  commits: number;
+  insertions: number;
+  deletions: number;
+  files: number;
+  authors: number;
+}
+
+interface RepositoryAnalysis {
   name: string;
   path: string;
   revision: string;
+  revisionTime: number;
+  bare: boolean;
+  shallow: boolean;
+  historyCutAt: string[];
+  warnings: string[];
   authors: AuthorRow[];
   files: FileRow[];
-  authors_files: {
-    author: string;
-    email: string;
-    path: string;
-    lines: number;
-    lines_pct: number;
-    commits: number;
-    insertions: number;
-    deletions: number;
-  }[];
-  totals: Record<string, number>;
+  authorsFiles: AuthorFileRow[];
+  totals: Totals;
+  /** The settings the analysis ran with, in the engine API's own names. */
+  settings: Record<string, unknown>;
 }
 
 export interface AnalysisResult {
   repositories: RepositoryAnalysis[];
+  /** Timings of the run, in the engine API's own names. */
+  performanceStats: Record<string, unknown>;
 }

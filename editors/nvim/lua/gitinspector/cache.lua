@@ -31,9 +31,12 @@ local function run_starts(data)
 end
 
 --- The whole blame after `result`: `unchanged` keeps `held`, a delta patches
---- held's runs (one splice per edit, as LSP semantic-token deltas), anything
---- else replaces it.
-local function apply(held, result)
+--- held's runs, anything else replaces it. Each edit replaces `deleteCount`
+--- numbers at `start`, an index into the held runs (as LSP semantic-token
+--- deltas; tests/fixtures/vectors/deltas.json): the edits come in order, so
+--- copying the held runs up to each edit's start, then its data, is the same
+--- as applying them from the last back.
+function M.apply(held, result)
   if result.unchanged then
     return held
   end
@@ -55,7 +58,6 @@ local function apply(held, result)
   for i = from, #old do
     runs[#runs + 1] = old[i]
   end
-  M.deltas = M.deltas + 1
   return vim.tbl_extend('force', held, {
     runs = runs,
     version = result.version,
@@ -70,11 +72,6 @@ function M.current(bufnr)
   if e and e.tick == vim.api.nvim_buf_get_changedtick(bufnr) then
     return e
   end
-end
-
---- The last blame fetched for a buffer, of any version.
-function M.last(bufnr)
-  return entries[bufnr]
 end
 
 --- cb(entry|nil, err): the blame of the buffer's current version; one request per version.
@@ -106,7 +103,10 @@ function M.get(bufnr, cb)
     end
     local entry
     if not err and result and (held or not (result.unchanged or result.edits)) then
-      local data = apply(held and held.data, result)
+      if result.edits then
+        M.deltas = M.deltas + 1
+      end
+      local data = M.apply(held and held.data, result)
       entry = { tick = tick, data = data, starts = run_starts(data) }
       local cur = entries[bufnr]
       if not cur or cur.tick <= tick then

@@ -12,21 +12,15 @@ local function need_client(bufnr)
   return false
 end
 
-M.last_analysis = nil
-
 --- Runs gitinspector.analyzeWorkspace; progress arrives as $/progress (LspProgress).
-function M.analyze(bufnr, cb)
+function M.analyze(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   util.notify('analyzing the workspace…')
   client.execute(bufnr, 'gitinspector.analyzeWorkspace', {}, function(err, result)
     if err or not result then
       util.notify('analysis failed: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
-      if cb then
-        cb(nil, err)
-      end
       return
     end
-    M.last_analysis = result
     local parts = {}
     for _, repo in ipairs(result.repositories or {}) do
       local t = repo.totals or {}
@@ -40,9 +34,6 @@ function M.analyze(bufnr, cb)
     end
     util.notify('analysis done: ' .. table.concat(parts, '; '))
     require('gitinspector.views.authors').show_analysis(result)
-    if cb then
-      cb(result)
-    end
   end)
 end
 

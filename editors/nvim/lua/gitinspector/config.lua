@@ -1,6 +1,10 @@
 -- Options of gitinspector.nvim and how they reach the daemon.
 local M = {}
 
+--- Defaults of the plugin's own options. The daemon's settings (`date_format`,
+--- `blame_template`, `code_lens.file`/`blocks`, `analysis`, `cache_budget_mb`) have none
+--- here: their defaults are the daemon's (docs/protocol.md), and only what the user gives
+--- is sent.
 ---@class gitinspector.Config
 M.defaults = {
   -- Path of the daemon. nil: `gitinspector-lsp` on PATH, else the repository-relative
@@ -8,10 +12,6 @@ M.defaults = {
   binary = nil,
   -- Extra arguments after the binary (the daemon serves LSP on stdio without any).
   args = {},
-  -- Text of the current-line blame; fields ${author} ${email} ${date} ${summary} ${sha}.
-  blame_template = '${author}, ${date} • ${summary}',
-  -- "relative" (3 days ago), "absolute" (2024-05-01 13:45) or a strftime pattern.
-  date_format = 'relative',
   -- Current-line blame: shown at start, and after how many milliseconds without moving.
   current_line_blame = true,
   delay = 300,
@@ -20,7 +20,6 @@ M.defaults = {
   highlights = {
     current_line = 'GitInspectorCurrentLineBlame', -- default: links to Comment
     window_date = 'GitInspectorBlameDate', -- default: links to Comment
-    float_border = 'FloatBorder',
     float_title = 'Title',
     -- Foreground colours of the per-author highlights of the blame window.
     author_colors = {
@@ -36,8 +35,8 @@ M.defaults = {
       '#f08d49',
     },
   },
-  -- Which code lenses the daemon sends: the file lens at the top, a lens per block.
-  code_lens = { enabled = true, file = true, blocks = true },
+  -- Whether lenses are asked for at all (`file` and `blocks`, the daemon's, pick which).
+  code_lens = { enabled = true },
   -- Buffer-local key maps, off by default. `true` uses the defaults below; a table maps
   -- action -> lhs (false to skip one).
   keymaps = false,
@@ -47,9 +46,6 @@ M.defaults = {
     authors = '<leader>ga',
     toggle = '<leader>gt',
   },
-  -- Analysis settings of the engine (see the project README), for analyze/authors.
-  analysis = {},
-  cache_budget_mb = 256,
   -- Where `:GitInspector report` writes without an argument (nil: stdpath('cache')).
   report_dir = nil,
   -- Timeout (ms) of synchronous requests (health check).
@@ -58,13 +54,16 @@ M.defaults = {
 
 ---@type gitinspector.Config
 M.options = vim.deepcopy(M.defaults)
+--- The options as given to setup(), without defaults: what init_options() sends.
+M.given = {}
 
 function M.set(opts)
   opts = vim.deepcopy(opts or {})
-  -- `code_lens = false` / `keymaps = true` shorthands.
+  -- The `code_lens = false` shorthand.
   if type(opts.code_lens) == 'boolean' then
     opts.code_lens = { enabled = opts.code_lens }
   end
+  M.given = opts
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts)
   return M.options
 end
@@ -98,23 +97,33 @@ function M.binary()
   return nil, 'gitinspector-lsp is neither on PATH nor at ' .. built
 end
 
---- initializationOptions / didChangeConfiguration settings (keys of docs/protocol.md).
+--- A table that encodes as a JSON object, also when empty.
+local function object(t)
+  return next(t) == nil and vim.empty_dict() or t
+end
+
+--- initializationOptions / didChangeConfiguration settings (keys of docs/protocol.md):
+--- only the daemon's settings the user gave; the daemon's defaults stand for the rest.
 function M.init_options()
-  local o = M.options
-  local lens = o.code_lens or {}
-  local enabled = lens.enabled ~= false
-  local analysis = o.analysis
-  if analysis == nil or vim.tbl_isempty(analysis) then
-    analysis = vim.empty_dict()
-  end
-  return {
-    dateFormat = o.date_format,
-    blameTemplate = o.blame_template,
-    codeLens = { file = enabled and lens.file ~= false, blocks = enabled and lens.blocks ~= false },
-    inlayHints = { enabled = false },
-    analysis = analysis,
-    cacheBudgetMb = o.cache_budget_mb,
+  local given = M.given
+  local settings = {
+    dateFormat = given.date_format,
+    blameTemplate = given.blame_template,
+    cacheBudgetMb = given.cache_budget_mb,
   }
+  if given.analysis ~= nil then
+    settings.analysis = object(given.analysis)
+  end
+  local lens = given.code_lens
+  if lens ~= nil then
+    if lens.enabled == false then
+      -- Lenses off: the daemon need not make any.
+      settings.codeLens = { file = false, blocks = false }
+    elseif lens.file ~= nil or lens.blocks ~= nil then
+      settings.codeLens = { file = lens.file, blocks = lens.blocks }
+    end
+  end
+  return object(settings)
 end
 
 return M

@@ -32,7 +32,7 @@ local AUTHOR_COLUMNS = {
   { 'insertions', 'Insertions' },
   { 'deletions', 'Deletions' },
   { 'lines', 'Lines' },
-  { 'lines_pct', 'Lines %', 1 },
+  { 'linesPct', 'Lines %', 1 },
   { 'stability', 'Stability', 0 },
   { 'age', 'Age (days)', 0 },
 }
@@ -44,7 +44,7 @@ local FILE_COLUMNS = {
   { 'insertions', 'Insertions' },
   { 'deletions', 'Deletions' },
   { 'authors', 'Authors' },
-  { 'top_author', 'Top author' },
+  { 'topAuthor', 'Top author' },
 }
 
 local function table_html(rows, columns)
@@ -66,7 +66,7 @@ local function table_html(rows, columns)
   return table.concat(out, '\n')
 end
 
---- The HTML text of an executeAnalysis result.
+--- The HTML text of a gitinspector.repositoryAuthors result (camelCase, as LSP).
 function M.html(result)
   local parts = {
     '<!DOCTYPE html>',
@@ -93,8 +93,8 @@ function M.html(result)
   return table.concat(parts, '\n') .. '\n'
 end
 
---- Writes the report; cb(path|nil, err).
-function M.write(bufnr, path, cb)
+--- Writes the report of the buffer's repository to `path` (nil: report_dir).
+function M.write(bufnr, path)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   client.execute(
     bufnr,
@@ -102,11 +102,7 @@ function M.write(bufnr, path, cb)
     { client.uri(bufnr) },
     function(err, result)
       if err or not result then
-        local msg = 'report: ' .. (err and err.message or 'no result')
-        util.notify(msg, vim.log.levels.ERROR)
-        if cb then
-          cb(nil, msg)
-        end
+        util.notify('report: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
         return
       end
       if not path or path == '' then
@@ -119,16 +115,9 @@ function M.write(bufnr, path, cb)
       local ok, werr = pcall(vim.fn.writefile, vim.split(M.html(result), '\n'), path)
       if not ok then
         util.notify('cannot write ' .. path .. ': ' .. tostring(werr), vim.log.levels.ERROR)
-        if cb then
-          cb(nil, werr)
-        end
         return
       end
-      M.last_path = path
       vim.api.nvim_echo({ { 'gitinspector report: ' .. path } }, true, {})
-      if cb then
-        cb(path)
-      end
     end
   )
 end

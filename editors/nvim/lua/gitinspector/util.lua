@@ -1,7 +1,12 @@
--- Small shared helpers: dates, the blame template, floats.
+-- Small shared helpers: dates, the blame template, floats. Dates and blame texts are the
+-- daemon's (tests/fixtures/vectors/format.json holds what both must produce).
 local M = {}
 
 M.NOT_COMMITTED = string.rep('0', 40)
+
+--- The current-line text when `blame_template` is not set: the daemon's blameTemplate
+--- default, which it never formats for this plugin (the plugin draws the current line).
+local TEMPLATE = '${author}, ${date} • ${summary}'
 
 --- "3 days ago", "just now", "in the future" (the daemon's wording).
 function M.relative_date(t, now)
@@ -26,13 +31,14 @@ function M.relative_date(t, now)
   return 'just now'
 end
 
---- A date as configured: "relative", "absolute" or a strftime pattern.
-function M.date(t, format)
+--- A date as configured: "relative", "absolute" or a strftime pattern; nil (not set) is
+--- relative, as the daemon's default. `now` (seconds) defaults to the current time.
+function M.date(t, format, now)
   if not t then
     return ''
   end
   if format == nil or format == 'relative' then
-    return M.relative_date(t)
+    return M.relative_date(t, now)
   elseif format == 'absolute' then
     return os.date('%Y-%m-%d %H:%M', t)
   end
@@ -40,7 +46,7 @@ function M.date(t, format)
 end
 
 --- Is this commit the current user's? (email equal to currentUser.email)
-function M.is_you(commit, current_user)
+local function is_you(commit, current_user)
   if not commit or commit.sha == M.NOT_COMMITTED then
     return false
   end
@@ -61,13 +67,14 @@ function M.author(commit, current_user, you)
   if commit.sha == M.NOT_COMMITTED then
     return 'Not Committed Yet'
   end
-  if you and M.is_you(commit, current_user) then
+  if you and is_you(commit, current_user) then
     return you
   end
   return commit.author or ''
 end
 
---- Fills ${author} ${email} ${date} ${summary} ${sha}.
+--- Fills ${author} ${email} ${date} ${summary} ${sha} of `template` (nil: the daemon's
+--- default); unknown fields stay as they are. opts: {you, date_format, now}.
 function M.blame_text(template, commit, current_user, opts)
   if commit.sha == M.NOT_COMMITTED then
     return 'Not Committed Yet'
@@ -75,11 +82,11 @@ function M.blame_text(template, commit, current_user, opts)
   local fields = {
     author = M.author(commit, current_user, opts.you),
     email = commit.email or '',
-    date = M.date(commit.authorTime, opts.date_format),
+    date = M.date(commit.authorTime, opts.date_format, opts.now),
     summary = commit.summary or '',
     sha = (commit.sha or ''):sub(1, 8),
   }
-  return (template:gsub('%${(%w+)}', function(key)
+  return ((template or TEMPLATE):gsub('%${(%w+)}', function(key)
     return fields[key]
   end))
 end

@@ -60,24 +60,4 @@ function M.watch(root, on_change)
   end
 end
 
-function M.unwatch(root)
-  local state = watched[root]
-  if not state then
-    return
-  end
-  watched[root] = nil
-  for _, h in ipairs(state.handles) do
-    h:stop()
-    h:close()
-  end
-  state.timer:stop()
-  state.timer:close()
-end
-
-function M.unwatch_all()
-  for root in pairs(watched) do
-    M.unwatch(root)
-  end
-end
-
 return M

@@ -26,7 +26,7 @@ M.columns = {
     { key = 'insertions', title = 'Insertions', right = true },
     { key = 'deletions', title = 'Deletions', right = true },
     { key = 'lines', title = 'Lines', right = true },
-    { key = 'lines_pct', title = 'Lines %', right = true, decimals = 1 },
+    { key = 'linesPct', title = 'Lines %', right = true, decimals = 1 },
     { key = 'stability', title = 'Stability', right = true, decimals = 0 },
     { key = 'age', title = 'Age (days)', right = true, decimals = 0 },
   },
@@ -40,7 +40,7 @@ M.columns = {
   },
 }
 
---- Rows of the table from an executeAnalysis result (one block per repository).
+--- Rows of the table from a repository of an analysis result (camelCase, as LSP).
 function M.repository_rows(repo)
   local rows = {}
   for _, a in ipairs(repo.authors or {}) do
@@ -199,7 +199,6 @@ function M.show(kind, title, rows)
   map('r', function()
     state.descending = not state.descending
   end, 'Reverse the order')
-  M.last = state
   return state
 end
 
@@ -246,7 +245,7 @@ function M.open(scope, bufnr)
   end
 end
 
---- Shows an executeAnalysis result (the first repository; others are notified).
+--- Shows an analysis command's result (the first repository; others are notified).
 function M.show_analysis(result)
   local repos = result.repositories or {}
   if #repos == 0 then

@@ -58,9 +58,7 @@ function M.open(bufnr)
         util.notify('commit: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
         return
       end
-      local lines = M.lines(result)
-      local buf, win = util.open_float(lines, { title = 'commit', filetype = 'git' })
-      M.last = { buf = buf, win = win, commit = result }
+      util.open_float(M.lines(result), { title = 'commit', filetype = 'git' })
     end
   )
 end

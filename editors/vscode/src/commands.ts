@@ -1,0 +1,265 @@
+// The extension's commands (package.json `contributes.commands`): one method
+// each; activate() builds this and registers them.
+
+import * as vscode from "vscode";
+import { ExecuteCommandParams, ExecuteCommandRequest, WorkDoneProgress } from "vscode-languageclient/node";
+import { AuthorsPanel, pageHtml, writeReport } from "./authorsView";
+import { BlameStore } from "./blameStore";
+import { Daemon } from "./daemon";
+import { FileBlameController } from "./fileBlame";
+import { formatDate, isNotCommitted } from "./format";
+import { LineBlameController } from "./lineBlame";
+import { AnalysisResult, CommitDetails, FileAuthors } from "./protocol";
+
+interface Progress {
+  percentage?: number;
+  message?: string;
+}
+
+export class Commands {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly daemon: Daemon,
+    private readonly store: BlameStore,
+    private readonly lineBlame: LineBlameController,
+    private readonly fileBlame: FileBlameController,
+  ) {}
+
+  /** Registers every command with VS Code. */
+  register(): void {
+    const commands: [string, (...args: unknown[]) => unknown][] = [
+      ["gitinspector.toggleLineBlame", () => {
+        this.toggleLineBlame();
+      }],
+      ["gitinspector.toggleFileBlame", () => this.toggleFileBlame()],
+      ["gitinspector.showCommitDetails", (uri?: unknown, sha?: unknown) => this.showCommitDetails(uri, sha)],
+      ["gitinspector.copyCommitSha", () => this.copyCommitSha()],
+      ["gitinspector.showFileAuthors", () => this.showFileAuthors()],
+      ["gitinspector.showRepositoryAuthors", () => this.showRepositoryAuthors()],
+      ["gitinspector.exportReport", () => this.exportReport()],
+      ["gitinspector.restartServer", () => this.restartServer()],
+      ["gitinspector.showLog", () => {
+        this.output.show();
+      }],
+    ];
+    for (const [id, fn] of commands) {
+      this.context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+    }
+  }
+
+  toggleLineBlame(): void {
+    const on = this.lineBlame.toggle();
+    vscode.window.setStatusBarMessage(`gitinspector: line blame ${on ? "on" : "off"}`, 2000);
+  }
+
+  async toggleFileBlame(): Promise<void> {
+    const editor = activeFileEditor();
+    if (editor) {
+      await this.fileBlame.toggle(editor);
+    }
+  }
+
+  /** The commit of `[uri, sha or line]` (the status bar, hovers), else of the cursor line. */
+  async showCommitDetails(uriArg?: unknown, shaArg?: unknown): Promise<void> {
+    if (typeof uriArg === "string" && (typeof shaArg === "string" || typeof shaArg === "number")) {
+      await this.showCommit(vscode.Uri.parse(uriArg), shaArg);
+      return;
+    }
+    const editor = activeFileEditor();
+    if (editor) {
+      await this.showCommit(editor.document.uri, editor.selection.active.line);
+    }
+  }
+
+  async copyCommitSha(): Promise<void> {
+    const editor = activeFileEditor();
+    if (!editor) {
+      return;
+    }
+    const view = await this.store.get(editor.document);
+    const commit = view?.line(editor.selection.active.line);
+    if (!commit || isNotCommitted(commit)) {
+      void vscode.window.showInformationMessage("gitinspector: this line is not committed yet.");
+      return;
+    }
+    await vscode.env.clipboard.writeText(commit.sha);
+    vscode.window.setStatusBarMessage(`Copied ${commit.sha.slice(0, 10)}`, 3000);
+  }
+
+  async showFileAuthors(): Promise<void> {
+    const editor = activeFileEditor();
+    if (!editor) {
+      return;
+    }
+    try {
+      const uri = editor.document.uri.toString();
+      const result = await this.executeDaemonCommand<FileAuthors>("gitinspector.fileAuthors", [uri]);
+      await this.pickFileAuthor(result, uri);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`gitinspector: ${errorText(e)}`);
+    }
+  }
+
+  async showRepositoryAuthors(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const panel = AuthorsPanel.show(this.context.extensionPath, "Repository Authors");
+    if (editor && editor.document.uri.scheme === "file") {
+      const result = await this.runAnalysis("gitinspector: analyzing the repository", "gitinspector.repositoryAuthors", [editor.document.uri.toString()], panel);
+      if (result?.repositories[0]) {
+        panel.panel.title = `Authors: ${result.repositories[0].name}`;
+      }
+    } else {
+      await this.runAnalysis("gitinspector: analyzing the workspace", "gitinspector.analyzeWorkspace", [], panel);
+    }
+  }
+
+  async exportReport(): Promise<void> {
+    const result = await this.runAnalysis("gitinspector: analyzing the workspace for the report", "gitinspector.analyzeWorkspace", []);
+    if (!result) {
+      return;
+    }
+    const extensionPath = this.context.extensionPath;
+    const configured = vscode.workspace.getConfiguration("gitinspector").get<string>("report.directory");
+    const dir = configured ? vscode.Uri.file(configured) : vscode.Uri.joinPath(this.context.globalStorageUri, "reports");
+    const file = await writeReport(extensionPath, dir, result);
+    this.output.appendLine(`Report written to ${file.fsPath}`);
+    const preview = vscode.window.createWebviewPanel("gitinspector.report", "gitinspector Report", vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
+    preview.webview.html = pageHtml(extensionPath, "gitinspector report", result, preview.webview.cspSource);
+    const choice = await vscode.window.showInformationMessage(`gitinspector: report written to ${file.fsPath}`, "Open in Browser", "Copy Path");
+    if (choice === "Open in Browser") {
+      await vscode.env.openExternal(file);
+    } else if (choice === "Copy Path") {
+      await vscode.env.clipboard.writeText(file.fsPath);
+    }
+  }
+
+  async restartServer(): Promise<void> {
+    this.store.clear();
+    if (await this.daemon.restart()) {
+      vscode.window.setStatusBarMessage("gitinspector: daemon restarted", 3000);
+    }
+  }
+
+  /** A `gitinspector.fileAuthors` answer as a quick pick; picking an author shows their last change. */
+  async pickFileAuthor(result: FileAuthors, uriArg: unknown): Promise<void> {
+    const dateFormat = vscode.workspace.getConfiguration("gitinspector").get<string>("dateFormat");
+    const items = result.authors.map((a) => ({
+      label: a.name,
+      description: `${a.lines} lines (${a.percent.toFixed(1)}%)`,
+      detail: `${a.email} · last change ${formatDate(a.lastChange.authorTime, dateFormat)}: ${a.lastChange.summary}`,
+      sha: a.lastChange.sha,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Authors of ${result.path ?? "file"} (${result.lines} lines)`,
+      placeHolder: "Pick an author to see their last change",
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (picked && typeof uriArg === "string") {
+      await this.showCommit(vscode.Uri.parse(uriArg), picked.sha);
+    }
+  }
+
+  private async showCommit(uri: vscode.Uri, shaOrLine: string | number): Promise<void> {
+    try {
+      const c = await this.executeDaemonCommand<CommitDetails>("gitinspector.showCommit", [uri.toString(), shaOrLine]);
+      if (isNotCommitted(c)) {
+        void vscode.window.showInformationMessage("This line is not committed yet.");
+        return;
+      }
+      const dateFormat = vscode.workspace.getConfiguration("gitinspector").get<string>("dateFormat");
+      const date = c.authorTime ? `${new Date(c.authorTime * 1000).toLocaleString()} (${formatDate(c.authorTime, dateFormat)})` : "";
+      const lines = [
+        `Author: ${c.author} <${c.email ?? ""}>`,
+        `Date: ${date}`,
+        c.committer && c.committer !== c.author ? `Committer: ${c.committer}` : "",
+        c.file ? `${c.file.path}: +${c.file.insertions} −${c.file.deletions}` : "",
+        "",
+        c.message.trim(),
+      ].filter((l, i) => l !== "" || i === 4);
+      const choice = await vscode.window.showInformationMessage(
+        `Commit ${c.sha.slice(0, 10)}: ${c.summary}`,
+        { modal: true, detail: lines.join("\n") },
+        "Copy SHA",
+      );
+      if (choice === "Copy SHA") {
+        await vscode.env.clipboard.writeText(c.sha);
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`gitinspector: ${errorText(e)}`);
+    }
+  }
+
+  /** An analysis command with its progress in a notification (and the panel, if any). */
+  private async runAnalysis(title: string, command: string, args: unknown[], panel?: AuthorsPanel): Promise<AnalysisResult | undefined> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        let last = 0;
+        try {
+          const result = await this.executeDaemonCommand<AnalysisResult>(command, args, token, (p) => {
+            const increment = p.percentage !== undefined ? Math.max(0, p.percentage - last) : undefined;
+            if (p.percentage !== undefined) {
+              last = p.percentage;
+            }
+            progress.report({ message: p.message, increment });
+            void panel?.post({ type: "progress", percentage: p.percentage, message: p.message });
+          });
+          await panel?.post({ type: "result", data: result });
+          return result;
+        } catch (e) {
+          const message = token.isCancellationRequested ? "Analysis cancelled." : `Analysis failed: ${errorText(e)}`;
+          await panel?.post({ type: "error", message });
+          if (!token.isCancellationRequested) {
+            void vscode.window.showErrorMessage(`gitinspector: ${message}`);
+          }
+          return undefined;
+        }
+      },
+    );
+  }
+
+  /** `workspace/executeCommand`, with `$/progress` to `onProgress` when given. */
+  private async executeDaemonCommand<T>(command: string, args: unknown[], token?: vscode.CancellationToken, onProgress?: (p: Progress) => void): Promise<T> {
+    const client = this.daemon.client;
+    if (!client || !this.daemon.running) {
+      throw new Error(this.daemon.lastError ?? "The gitinspector daemon is not running.");
+    }
+    const params: ExecuteCommandParams = { command, arguments: args };
+    let progress: vscode.Disposable | undefined;
+    if (onProgress) {
+      const workDoneToken = `gitinspector-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      params.workDoneToken = workDoneToken;
+      progress = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === "begin") {
+          onProgress({ percentage: value.percentage, message: value.message ?? value.title });
+        } else if (value.kind === "report") {
+          onProgress({ percentage: value.percentage, message: value.message });
+        }
+      });
+    }
+    try {
+      return (await client.sendRequest(ExecuteCommandRequest.type, params, token)) as T;
+    } finally {
+      progress?.dispose();
+    }
+  }
+}
+
+/** The active editor if it shows a file, else a warning. */
+function activeFileEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== "file") {
+    void vscode.window.showWarningMessage("gitinspector: open a file of a git repository first.");
+    return undefined;
+  }
+  return editor;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
