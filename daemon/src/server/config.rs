@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Config {
     pub date_format: String,
@@ -15,14 +15,14 @@ pub struct Config {
     pub cache_budget_mb: usize,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default)]
 pub struct CodeLensConfig {
     pub file: bool,
     pub blocks: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default)]
 pub struct InlayHintConfig {
     pub enabled: bool,
@@ -51,6 +51,11 @@ impl Default for CodeLensConfig {
 }
 
 impl Config {
+    /// As the client writes it (camelCase keys).
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
     /// Accepts `{"gitinspector": {...}}` (VS Code style sections) or the
     /// object itself; unknown keys are ignored, a value of the wrong type is
     /// an error. A value of the right type that cannot work (a `dateFormat`

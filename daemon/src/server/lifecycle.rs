@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::*;
 
+use super::config::Config;
 use super::scheduler;
 use super::session::ClientSupport;
 use super::Backend;
@@ -105,6 +106,11 @@ fn record_client_support(support: &ClientSupport, caps: &ClientCapabilities) {
 
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
+        // Every setting's default, from the one place they are defined:
+        // clients send only what the user set, and show these otherwise.
+        experimental: Some(serde_json::json!({
+            "gitinspector": {"defaults": Config::default().to_value()}
+        })),
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),

@@ -1,0 +1,26 @@
+"""Every setting's default is defined once, in the daemon, and announced in `initialize`
+(`capabilities.experimental.gitinspector.defaults`): clients send only what the user set
+and display these otherwise."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_initialize_announces_the_defaults_the_docs_list(start_daemon, tmp_path) -> None:
+    client = start_daemon()
+    result = client.initialize(tmp_path)
+    defaults = result["capabilities"]["experimental"]["gitinspector"]["defaults"]
+    assert defaults["dateFormat"] == "relative"
+    assert defaults["codeLens"] == {"file": True, "blocks": True}
+    assert defaults["inlayHints"] == {"enabled": False}
+    # the configuration table of docs/protocol.md shows the same values
+    table = (ROOT / "docs" / "protocol.md").read_text()
+    for key in ("dateFormat", "blameTemplate", "cacheBudgetMb"):
+        row = re.search(rf"^\| `{key}` \| (.+?) \|", table, re.M)
+        assert row, key
+        shown = row.group(1).strip("`\"")
+        assert str(defaults[key]).strip('"') == shown.strip('"'), key
