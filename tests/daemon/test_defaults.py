@@ -24,3 +24,12 @@ def test_initialize_announces_the_defaults_the_docs_list(start_daemon, tmp_path)
         assert row, key
         shown = row.group(1).strip("`\"")
         assert str(defaults[key]).strip('"') == shown.strip('"'), key
+
+
+def test_custom_methods_take_typed_params(daemon) -> None:
+    """A malformed `gitinspector/blame` is InvalidParams, answered by the dispatch
+    table's typed params before any handler runs."""
+    _, future = daemon.send_request("gitinspector/blame", {"textDocument": 3})
+    error = future.result(timeout=30)["error"]
+    assert error["code"] == -32602
+    assert daemon.request("gitinspector/healthCheck")["status"] == "ok"

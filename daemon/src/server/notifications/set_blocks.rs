@@ -3,7 +3,6 @@
 //! for block lenses.
 
 use serde::Deserialize;
-use serde_json::Value;
 use tower_lsp::lsp_types::TextDocumentIdentifier;
 
 use crate::server::documents::Block;
@@ -11,17 +10,13 @@ use crate::server::Backend;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SetBlocksParams {
+pub struct SetBlocksParams {
     text_document: TextDocumentIdentifier,
     blocks: Vec<Block>,
 }
 
 impl Backend {
-    pub async fn set_blocks(&self, params: Value) {
-        let params: SetBlocksParams = match serde_json::from_value(params) {
-            Ok(p) => p,
-            Err(err) => return tracing::warn!("gitinspector/setBlocks: invalid params: {err}"),
-        };
+    pub async fn set_blocks(&self, params: SetBlocksParams) {
         let uri = params.text_document.uri;
         if !self.session.documents.set_blocks(&uri, params.blocks) {
             return tracing::warn!("gitinspector/setBlocks: document is not open: {uri}");

@@ -10,12 +10,12 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::TextDocumentIdentifier;
 
 use crate::server::blame_answers::runs_edit;
-use crate::server::errors::{invalid_params, to_rpc};
+use crate::server::errors::to_rpc;
 use crate::server::Backend;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct BlameParams {
+pub struct BlameParams {
     text_document: TextDocumentIdentifier,
     /// The `resultId` of the answer the client holds: if still current, the
     /// answer is `{resultId, unchanged: true}`; if an earlier version of this
@@ -25,10 +25,8 @@ struct BlameParams {
 }
 
 impl Backend {
-    pub async fn blame(&self, params: Value) -> Result<Arc<Value>> {
+    pub async fn blame(&self, params: BlameParams) -> Result<Arc<Value>> {
         async {
-            let params: BlameParams = serde_json::from_value(params)
-                .map_err(|e| invalid_params(format!("expected {{textDocument: {{uri}}}}: {e}")))?;
             let uri = &params.text_document.uri;
             let view = self.session.document_blame(uri).await.map_err(to_rpc)?;
             let Some(result_id) = view.result_id() else {
