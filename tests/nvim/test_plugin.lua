@@ -195,6 +195,17 @@ local function share(counts_, name)
   end
   return string.format('%.1f', 100 * counts_[name] / total)
 end
+--- Names of `counts_` by their number of lines, most first: the authors of rank 0, 1, ….
+local function ranked(counts_)
+  local names = vim.tbl_keys(counts_)
+  table.sort(names, function(a, b)
+    return counts_[a] > counts_[b]
+  end)
+  for i = 2, #names do
+    assert(counts_[names[i]] ~= counts_[names[i - 1]], 'the test repository has no ties')
+  end
+  return names
+end
 --- 0-based line of a.py last changed by `name`.
 local function line_of(name)
   for i, l in ipairs(blame_a) do
@@ -234,8 +245,7 @@ test('relative dates and blame texts are the shared vectors (format.json)', func
   assert(#v.relative > 0 and #v.template > 0, 'no vectors')
   for _, c in ipairs(v.relative) do
     eq(c.expected, util.relative_date(c.time, v.now), 'relative_date(' .. c.time .. ')')
-    -- date_format not set is relative, as the daemon's default.
-    eq(c.expected, util.date(c.time, nil, v.now), 'date(' .. c.time .. ', nil)')
+    eq(c.expected, util.date(c.time, 'relative', v.now), 'date(' .. c.time .. ", 'relative')")
   end
   for _, c in ipairs(v.template) do
     local text =
@@ -313,12 +323,14 @@ test('setup attaches the daemon to a file of a git repository', function()
   vim.cmd.buffer(buf)
 end)
 
---- The end-of-line blame text on a 0-based line, once the cursor rests there.
-local function blame_at(line)
+--- The end-of-line blame text on a 0-based line (of the current buffer, `buf` unless given),
+--- once the cursor rests there.
+local function blame_at(line, b)
+  b = b or buf
   vim.api.nvim_win_set_cursor(0, { line + 1, 0 })
-  vim.api.nvim_exec_autocmds('CursorMoved', { buffer = buf })
+  vim.api.nvim_exec_autocmds('CursorMoved', { buffer = b })
   return wait_for('virtual text on line ' .. line, function()
-    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, blame.ns, 0, -1, { details = true })) do
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(b, blame.ns, 0, -1, { details = true })) do
       local d = m[4]
       if m[2] == line and d.virt_text and d.virt_text_pos == 'eol' then
         local text = ''
@@ -518,6 +530,26 @@ test(':GitInspector authors lists the repository authors and line counts; r reve
     local pct = share(repo_counts, name)
     assert(vim.tbl_contains(vim.split(rows[name], '%s+'), pct), rows[name] .. ' lacks ' .. pct)
   end
+  -- Each author's name in the colour of their rank (most lines first), whatever the order.
+  local function name_groups()
+    local lines = vim.api.nvim_buf_get_lines(f.buf, 0, -1, false)
+    local authors_ns = require('gitinspector.views.authors').ns
+    local groups = {}
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(f.buf, authors_ns, 0, -1, { details = true })) do
+      for name in pairs(repo_counts) do
+        if m[3] == 0 and vim.startswith(lines[m[2] + 1], name .. ' ') then
+          eq(#name, m[4].end_col, 'highlight of the name ' .. name)
+          groups[name] = m[4].hl_group
+        end
+      end
+    end
+    return groups
+  end
+  local wanted = {}
+  for i, name in ipairs(ranked(repo_counts)) do
+    wanted[name] = 'GitInspectorAuthor' .. i
+  end
+  eq(wanted, name_groups(), 'author colours')
   vim.api.nvim_set_current_win(f.win)
   vim.api.nvim_feedkeys('r', 'x', false)
   local after = vim.api.nvim_buf_get_lines(f.buf, 0, -1, false)
@@ -525,6 +557,7 @@ test(':GitInspector authors lists the repository authors and line counts; r reve
     vim.startswith(after[5], order[#order]),
     'after r: ' .. after[5] .. ', expected ' .. order[#order]
   )
+  eq(wanted, name_groups(), 'author colours after r')
   vim.api.nvim_feedkeys('s', 'x', false)
   after = vim.api.nvim_buf_get_lines(f.buf, 0, -1, false)
   assert(after[3]:find('Lines %% ▼'), 'after s the header is ' .. after[3])
@@ -580,6 +613,27 @@ test(':GitInspector blame opens a scroll-bound window with each line author', fu
     end
   end
   eq(vim.tbl_count(file_counts), vim.tbl_count(groups), 'author highlight groups')
+  -- Each author in the colour of their rank in the file (the commit's authorRank: most lines
+  -- first): a.py's three authors, the palette's first three colours, all different.
+  local group_of = {}
+  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(state.buf, bw.ns, 0, -1, { details = true })) do
+    local group = m[4].hl_group
+    if group and group:match('^GitInspectorAuthor') then
+      local author = blame_a[m[2] + 1].author
+      eq(group_of[author] or group, group, 'one group for every line of ' .. author)
+      group_of[author] = group
+    end
+  end
+  local order = ranked(file_counts)
+  eq(3, #order, 'authors of a.py')
+  local fgs = {}
+  for i, name in ipairs(order) do
+    eq('GitInspectorAuthor' .. i, group_of[name], 'group of ' .. name .. ', rank ' .. (i - 1))
+    local fg = vim.api.nvim_get_hl(0, { name = group_of[name] }).fg
+    eq(tonumber(config.options.highlights.author_colors[i]:sub(2), 16), fg, 'colour of ' .. name)
+    fgs[fg] = true
+  end
+  eq(3, vim.tbl_count(fgs), 'three authors, three colours')
   vim.cmd('GitInspector blame')
   eq(nil, bw.get(buf), 'closed on the second :GitInspector blame')
   vim.api.nvim_set_current_win(src_win)
@@ -704,6 +758,89 @@ test(':GitInspector completes its subcommands', function()
     vim.fn.getcompletion('GitInspector authors f', 'cmdline'),
     'completion of authors f'
   )
+end)
+
+test('unset options take the defaults the daemon announces, none of the plugin', function()
+  -- A daemon (tests/nvim/fake_daemon.py) announcing other defaults than today's.
+  local util = require('gitinspector.util')
+  local announced =
+    { blameTemplate = '${summary} ~ ${author} ~ ${date} [${sha}]', dateFormat = '%Y/%m' }
+  local fake_repo = vim.fn.tempname() .. '-gi-fake'
+  vim.fn.mkdir(fake_repo .. '/.git', 'p')
+  vim.fn.writefile({ 'x = 1', 'y = 2', 'z = 3' }, fake_repo .. '/fake.py')
+  local python = vim.fn.exepath('python3')
+  if python == '' then
+    python = vim.fn.getcwd() .. '/.venv/bin/python'
+  end
+  local fake = { vim.fn.getcwd() .. '/tests/nvim/fake_daemon.py', vim.json.encode(announced) }
+  config.set({ binary = python, args = fake, delay = 10 })
+  local ok, err = pcall(function()
+    vim.cmd.edit(vim.fn.fnameescape(fake_repo .. '/fake.py'))
+    local fbuf = vim.api.nvim_get_current_buf()
+    wait_for('the fake daemon', function()
+      return client.get(fbuf)
+    end)
+    eq(announced.blameTemplate, client.defaults(fbuf).blameTemplate, 'announced template')
+    -- The current-line blame: the announced template and date format.
+    local month = os.date('%Y/%m', 1700000000)
+    eq('    Fake commit ~ Fay Fake ~ ' .. month .. ' [ffffffff]', blame_at(1, fbuf), 'blame text')
+    -- The file authors' Last change dates: the announced date format; each author in the
+    -- colour of their rank (their index in the answer's authors, most lines first).
+    vim.cmd('GitInspector authors file')
+    local f = float_lines('gitinspector-authors')
+    local groups = {}
+    for _, m in
+      ipairs(vim.api.nvim_buf_get_extmarks(f.buf, require('gitinspector.views.authors').ns, 0, -1, {
+        details = true,
+      }))
+    do
+      local name = f.lines[m[2] + 1]:match('^(%a+ %a+) ')
+      if name and m[2] >= 4 and m[3] == 0 then
+        groups[name] = m[4].hl_group
+      end
+    end
+    eq({
+      ['Fay Fake'] = 'GitInspectorAuthor1',
+      ['Gus Guest'] = 'GitInspectorAuthor2',
+      ['Hal Helper'] = 'GitInspectorAuthor3',
+    }, groups, 'author colours of the file authors')
+    for _, l in ipairs(f.lines) do
+      if vim.startswith(l, 'Fay Fake ') then
+        contains(l, ' ' .. month .. ' ', 'last change of Fay Fake')
+      end
+    end
+    close_float(f)
+    vim.cmd.buffer(fbuf)
+    -- What the user gives wins over the announced defaults.
+    config.set({
+      binary = python,
+      args = fake,
+      delay = 10,
+      blame_template = 'mine: ${author} ${date}',
+      date_format = 'absolute',
+    })
+    eq(
+      'mine: Fay Fake ' .. os.date('%Y-%m-%d %H:%M', 1700000000),
+      blame.text_for(fbuf, 0),
+      'the user options'
+    )
+    config.set({ binary = python, args = fake, delay = 10, date_format = '%d.%m.%Y' })
+    eq(
+      'Fake commit ~ Fay Fake ~ ' .. os.date('%d.%m.%Y', 1700000000) .. ' [ffffffff]',
+      blame.text_for(fbuf, 0),
+      'the announced template, the user date format'
+    )
+    -- Nothing given and nothing announced: no value, rather than one of the plugin's own.
+    eq(nil, config.daemon_setting('blameTemplate', nil), 'no announced template')
+    eq('', util.date(1700000000, nil), 'no date format')
+    eq(true, config.daemon_setting('codeLens.file', { codeLens = { file = true } }), 'nested')
+    client.get(fbuf):stop(true)
+    vim.cmd('bwipeout! ' .. fbuf)
+  end)
+  config.set({ binary = binary, delay = 50 })
+  vim.fn.delete(fake_repo, 'rf')
+  vim.cmd.buffer(buf)
+  assert(ok, err)
 end)
 
 test(':checkhealth gitinspector reports OK', function()

@@ -23,12 +23,14 @@ const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const ARTIFACTS = process.env.ARTIFACTS ?? path.join(ROOT, "artifacts/vscode");
 const require = createRequire(path.join(EXT_DIR, "package.json"));
 const { chromium } = require("playwright-core");
+// The extension's one palette (editors/vscode/src/palette.ts, compiled by `npm run compile`).
+const { AUTHOR_PALETTE } = require(path.join(EXT_DIR, "out/palette.js"));
 
 const ALICE = { name: "Alice Anders", email: "alice@example.com" };
 const BOB = { name: "Bob Brown", email: "bob@example.com" };
 const CAROL = { name: "Carol Chen", email: "carol@example.com" };
 
-let tmp, repo, home, server, browser, page, port;
+let tmp, repo, home, server, browser, page, port, announceFile;
 const expected = {};
 
 // ---------------------------------------------------------------- helpers
@@ -66,6 +68,23 @@ function porcelainBlame(file) {
     else if (line.startsWith("summary ")) current.summary = line.slice(8);
   }
   return lines;
+}
+
+/** "#e6194b" as the browser computes it: "rgb(230, 25, 75)". */
+function rgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+/** Authors of `lines` ({author} per line) by their number of lines, most first (ranks 0, 1, …). */
+function authorsByLines(lines) {
+  const counts = {};
+  for (const c of lines) counts[c.author] = (counts[c.author] ?? 0) + 1;
+  const ranked = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  for (let i = 1; i < ranked.length; i++) {
+    assert.notEqual(ranked[i][1], ranked[i - 1][1], `the test repository has no ties: ${JSON.stringify(ranked)}`);
+  }
+  return ranked.map(([name]) => name);
 }
 
 function freePort() {
@@ -174,8 +193,21 @@ before(async () => {
   ];
   fs.writeFileSync(path.join(repo, "src/cart.py"), v1.join("\n") + "\n");
   fs.writeFileSync(path.join(repo, "README.md"), "# Shop\n\nA tiny shop.\n");
+  // money.py: three authors, whose ranks by lines (Bob, Carol, Alice) are
+  // neither their order of commits nor of names. Every line is different.
+  const money1 = [
+    "CENTS = 100", "def to_cents(x):", "    return int(x * 100)", "def from_cents(c):", "    return c / 100",
+    "def add(a, b):", "    return a + b", "def sub(a, b):", "    return a - b",
+  ];
+  fs.writeFileSync(path.join(repo, "src/money.py"), money1.join("\n") + "\n");
   git(["add", "."]);
   commitAs(ALICE, "2024-01-15T10:00:00+00:00", "Add cart module");
+  const money2 = [...money1];
+  money2[2] = "    return round(x * CENTS)";
+  money2[4] = "    return c / CENTS";
+  money2[6] = "    return round(a + b, 2)";
+  money2[8] = "    return round(a - b, 2)";
+  fs.writeFileSync(path.join(repo, "src/money.py"), money2.join("\n") + "\n");
   const v2 = [...v1];
   v2[1] = "    result = 0.0";
   v2[3] = "        result += float(p)";
@@ -185,11 +217,17 @@ before(async () => {
   git(["add", "."]);
   commitAs(BOB, "2024-06-01T09:30:00+00:00", "Use floats for money");
   fs.writeFileSync(path.join(repo, "src/util.py"), "def clamp(x, lo, hi):\n    return max(lo, min(x, hi))\n");
+  const money3 = [...money2];
+  money3[0] = "CENTS = 100  # per unit";
+  money3[5] = "def add(a: float, b: float) -> float:";
+  money3[7] = "def sub(a: float, b: float) -> float:";
+  fs.writeFileSync(path.join(repo, "src/money.py"), money3.join("\n") + "\n");
   git(["add", "."]);
   commitAs(CAROL, "2024-09-10T14:00:00+00:00", "Add clamp helper");
 
   // Expected values, from git itself.
   expected.cart = porcelainBlame("src/cart.py");
+  expected.money = porcelainBlame("src/money.py");
   expected.lineCounts = {};
   expected.topAuthors = {};
   for (const file of git(["ls-files"]).trim().split("\n")) {
@@ -202,12 +240,19 @@ before(async () => {
     expected.topAuthors[file] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
   }
 
+  // The daemon, run through announce-proxy.mjs: unchanged until a test writes
+  // announceFile, then announcing other defaults from its next start.
+  announceFile = path.join(tmp, "announce.json");
+  const daemonCommand = path.join(tmp, "gitinspector-lsp");
+  fs.writeFileSync(daemonCommand, `#!/bin/sh\nGITINSPECTOR_TEST_ANNOUNCE='${announceFile}' exec '${process.execPath}' '${path.join(HERE, "announce-proxy.mjs")}' '${DAEMON}' "$@"\n`);
+  fs.chmodSync(daemonCommand, 0o755);
+
   // code-server with its own folders, the extension installed from the vsix.
   const ud = path.join(tmp, "user-data");
   const ext = path.join(tmp, "extensions");
   fs.mkdirSync(path.join(ud, "User"), { recursive: true });
   fs.writeFileSync(path.join(ud, "User/settings.json"), JSON.stringify({
-    "gitinspector.path": DAEMON,
+    "gitinspector.path": daemonCommand,
     "gitinspector.currentLine.delay": 50,
     "security.workspace.trust.enabled": false,
     "workbench.startupEditor": "none",
@@ -220,6 +265,11 @@ before(async () => {
     "editor.minimap.enabled": false,
     "git.enabled": false,
   }, null, 2));
+  // gitinspector.path is machine-overridable: in code-server (a remote window) it is read
+  // from the Machine settings once the User ones are written again (the Settings editor
+  // does), so a later restart of the daemon finds it there too.
+  fs.mkdirSync(path.join(ud, "Machine"), { recursive: true });
+  fs.writeFileSync(path.join(ud, "Machine/settings.json"), JSON.stringify({ "gitinspector.path": daemonCommand }, null, 2));
   const env = {
     // HOME stays the real one: VS Code resolves the user's shell environment
     // (PATH) from it, and the daemon finds its Python through PATH.
@@ -377,6 +427,44 @@ test("hover shows the line's commit", { timeout: 45000 }, async () => {
   await page.keyboard.press("Escape");
 });
 
+test("unset settings take the defaults the daemon announces, none of the extension's own", { timeout: 120000 }, async (t) => {
+  // The daemon (through announce-proxy.mjs) announces another default
+  // template and date format; the user set neither (nor currentLine.template).
+  const commit = expected.cart[BOB_LINE];
+  const announced = { blameTemplate: "${summary} ~ ${author} ~ ${date} [${sha}]", dateFormat: "%Y/%m" };
+  const wanted = `${commit.summary} ~ ${BOB.name} ~ 2024/06 [${commit.sha.slice(0, 8)}]`;
+  const announcedText = async () => (await afterDecorationTexts()).find((x) => x.includes(" ~ ")) ?? "";
+  t.after(async () => {
+    await shot("09-announced-defaults");
+    if (fs.existsSync(announceFile)) {
+      fs.rmSync(announceFile);
+      await runCommand("gitinspector: Restart Daemon");
+    }
+  });
+  fs.writeFileSync(announceFile, JSON.stringify(announced));
+  await runCommand("gitinspector: Restart Daemon");
+  await gotoLine(ALICE_LINE + 1);
+  await gotoLine(BOB_LINE + 1);
+  const text = await waitFor(async () => {
+    const x = await announcedText();
+    return x === wanted ? x : false;
+  }, `the current-line blame in the announced template: ${wanted}`, 45000);
+  assert.equal(text, wanted);
+  // The status bar's date follows the announced date format too.
+  await waitFor(async () => (await statusBarText()).includes(`${BOB.name}, 2024/06`), "the status bar with the announced date format");
+  await shot("09-announced-defaults");
+  fs.rmSync(announceFile);
+  // The daemon's usual announcement again: the usual text.
+  await runCommand("gitinspector: Restart Daemon");
+  await gotoLine(ALICE_LINE + 1);
+  await gotoLine(BOB_LINE + 1);
+  const usual = await waitFor(async () => {
+    const x = await lineBlameText();
+    return x.startsWith(`${BOB.name}, `) && x.includes(" ago • ") ? x : false;
+  }, "the current-line blame in the daemon's usual default template", 45000);
+  assert.match(usual, new RegExp(`^${BOB.name}, .+ago • ${commit.summary}$`));
+});
+
 test("after typing on a line its blame reads Not Committed Yet", { timeout: 45000 }, async () => {
   await gotoLine(ALICE_LINE + 1);
   await waitFor(async () => (await lineBlameText()).includes(ALICE.name), "Alice's line again");
@@ -415,6 +503,44 @@ test("file blame annotates every line", { timeout: 30000 }, async () => {
   await runCommand("gitinspector: Toggle File Blame");
 });
 
+test("file blame colours each author by their rank in the file: the top three differ", { timeout: 60000 }, async () => {
+  // money.py: three authors, ranked by their lines in the file (from git).
+  const ranked = authorsByLines(expected.money);
+  assert.equal(ranked.length, 3, `authors of money.py: ${ranked}`);
+  const colorOf = (author) => rgb(AUTHOR_PALETTE[ranked.indexOf(author) % AUTHOR_PALETTE.length]);
+  const fileLines = fs.readFileSync(path.join(repo, "src/money.py"), "utf8").split("\n");
+  await openFile("src/money.py");
+  await runCommand("gitinspector: Toggle File Blame");
+  const shown = await waitFor(async () => {
+    const lines = await page.evaluate(() => {
+      const out = [];
+      for (const line of document.querySelectorAll(".editor-instance .monaco-editor .view-lines .view-line")) {
+        for (const span of line.querySelectorAll("span")) {
+          const before = getComputedStyle(span, "::before");
+          if (before.content && before.content !== "none" && before.content !== "normal") {
+            out.push({ text: line.textContent.replace(/\u00a0/g, " "), color: before.borderLeftColor });
+            break;
+          }
+        }
+      }
+      return out;
+    });
+    return lines.length >= expected.money.length ? lines : false;
+  }, "file blame annotations of every line of money.py");
+  await shot("10-file-blame-ranks");
+  await runCommand("gitinspector: Toggle File Blame");
+  const byAuthor = {};
+  for (const { text, color } of shown) {
+    const index = fileLines.indexOf(text);
+    assert.ok(index >= 0, `shown line ${JSON.stringify(text)} is a line of money.py`);
+    const author = expected.money[index].author;
+    assert.equal(color, colorOf(author), `colour of line ${index + 1} (${author}, rank ${ranked.indexOf(author)})`);
+    byAuthor[author] = color;
+  }
+  assert.equal(Object.keys(byAuthor).length, 3, "every author of the file shown");
+  assert.equal(new Set(Object.values(byAuthor)).size, 3, `three authors, three colours: ${JSON.stringify(byAuthor)}`);
+});
+
 test("repository authors view lists each author with their lines", { timeout: 90000 }, async () => {
   await runCommand("gitinspector: Show Repository Authors");
   const tables = await waitFor(async () => {
@@ -428,6 +554,7 @@ test("repository authors view lists each author with their lines", { timeout: 90
             name: tr.querySelector('[data-col="name"]').textContent,
             lines: tr.querySelector('[data-col="lines"]').textContent,
             pct: tr.querySelector('[data-col="linesPct"]').textContent,
+            swatch: getComputedStyle(tr.querySelector('[data-col="name"] .swatch')).backgroundColor,
           })),
           files: [...(files?.querySelectorAll("tbody tr") ?? [])].map((tr) => ({
             path: tr.querySelector('[data-col="path"]').textContent,
@@ -451,6 +578,12 @@ test("repository authors view lists each author with their lines", { timeout: 90
   const wanted = Object.fromEntries(Object.entries(expected.lineCounts).map(([name, n]) => [name, `${((100 * n) / total).toFixed(1)}%`]));
   assert.deepEqual(pcts, wanted);
   assert.deepEqual(Object.fromEntries(tables.files.map((f) => [f.path, f.top])), expected.topAuthors);
+  // Each author's colour is the extension's palette entry of their rank in the
+  // repository (the result's authors come most lines first): three authors, three colours.
+  const ranked = authorsByLines(Object.entries(expected.lineCounts).flatMap(([author, n]) => Array(n).fill({ author })));
+  const swatches = Object.fromEntries(rows.map((r) => [r.name, r.swatch]));
+  assert.deepEqual(swatches, Object.fromEntries(ranked.map((name, i) => [name, rgb(AUTHOR_PALETTE[i % AUTHOR_PALETTE.length])])));
+  assert.equal(new Set(Object.values(swatches)).size, ranked.length, "one colour per author");
   await page.waitForTimeout(500);
   await shot("05-repository-authors");
 });

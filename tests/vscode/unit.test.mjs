@@ -1,7 +1,8 @@
 // Unit tests of the VS Code extension's pure modules, on the JS that
 // `npm run compile` writes to editors/vscode/out (scripts/test-vscode.sh
 // builds it first): the shared vectors of tests/fixtures/vectors, which the
-// daemon and the Neovim plugin pass too, and the settings sent to the daemon.
+// daemon and the Neovim plugin pass too, the settings sent to the daemon, the
+// defaults it announces, and the author colours.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,7 +17,8 @@ const OUT = process.env.GITINSPECTOR_VSCODE_OUT ?? path.join(ROOT, "editors/vsco
 const require = createRequire(import.meta.url);
 const { relativeDate, formatDate, blameText } = require(path.join(OUT, "format.js"));
 const { applyBlameAnswer } = require(path.join(OUT, "protocol.js"));
-const { userSettings } = require(path.join(OUT, "settings.js"));
+const { userSettings, announcedDefaults, daemonSetting, currentLineTemplate } = require(path.join(OUT, "settings.js"));
+const { AUTHOR_PALETTE, NOT_COMMITTED_COLOR, authorColor } = require(path.join(OUT, "palette.js"));
 
 const vectors = (name) => JSON.parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/vectors", name), "utf8"));
 
@@ -25,9 +27,7 @@ test("relative dates are the shared vectors' (format.json)", () => {
   assert.ok(relative.length > 0);
   for (const { time, expected } of relative) {
     assert.equal(relativeDate(time, now), expected, `relativeDate(${time}, ${now})`);
-    // An unset dateFormat is relative, as the daemon's default.
     assert.equal(formatDate(time, "relative", now), expected, `formatDate(${time}, "relative")`);
-    assert.equal(formatDate(time, undefined, now), expected, `formatDate(${time}, undefined)`);
   }
 });
 
@@ -75,4 +75,54 @@ test("only the settings the user set reach the daemon, nested as it reads them",
   });
   assert.deepEqual(userSettings(() => ({ defaultValue: "relative" })), {});
   assert.deepEqual(userSettings(() => undefined), {});
+});
+
+/** An initialize result as the daemon sends it, announcing `defaults`. */
+const initializeResult = (defaults) => ({ capabilities: { hoverProvider: true, experimental: { gitinspector: { defaults } } } });
+
+test("unset settings take the defaults the daemon announces, never ones of the extension", () => {
+  // Another daemon's defaults than today's: what the extension shows follows them.
+  const defaults = announcedDefaults(initializeResult({
+    dateFormat: "%Y", blameTemplate: "${sha} by ${author} in ${date}", codeLens: { file: false, blocks: true },
+  }));
+  assert.equal(daemonSetting("dateFormat", {}, defaults), "%Y");
+  assert.equal(daemonSetting("dateFormat", undefined, defaults), "%Y");
+  assert.equal(daemonSetting("codeLens.file", {}, defaults), false);
+  assert.equal(daemonSetting("cacheBudgetMb", {}, defaults), undefined);
+  // The current-line text is blameTemplate's when currentLine.template is not set.
+  const template = currentLineTemplate({}, {}, defaults);
+  assert.equal(template, "${sha} by ${author} in ${date}");
+  const { now, template: cases } = vectors("format.json");
+  const commit = cases[0].commit;
+  const year = String(new Date(commit.authorTime * 1000).getFullYear());
+  assert.equal(
+    blameText(commit, template, daemonSetting("dateFormat", {}, defaults), undefined, now),
+    `${commit.sha.slice(0, 8)} by ${commit.author} in ${year}`,
+  );
+  // What the user set wins: folder over workspace over user settings.
+  assert.equal(daemonSetting("dateFormat", { globalValue: "absolute" }, defaults), "absolute");
+  assert.equal(daemonSetting("dateFormat", { globalValue: "absolute", workspaceFolderValue: "relative" }, defaults), "relative");
+  assert.equal(currentLineTemplate({}, { globalValue: "${author}!" }, defaults), "${author}!");
+  assert.equal(currentLineTemplate({ workspaceValue: "${email}" }, { globalValue: "${author}!" }, defaults), "${email}");
+  // Nothing set and nothing announced: no value (the extension has no defaults of its own).
+  assert.equal(announcedDefaults({ capabilities: {} }), undefined);
+  assert.equal(announcedDefaults(undefined), undefined);
+  assert.equal(daemonSetting("dateFormat", {}, undefined), undefined);
+  assert.equal(currentLineTemplate({}, {}, undefined), undefined);
+});
+
+test("authors are coloured by rank: the palette's entries in order, the not committed neutral", () => {
+  assert.ok(AUTHOR_PALETTE.length >= 3);
+  const top = [0, 1, 2].map((rank) => authorColor(rank));
+  assert.deepEqual(top, AUTHOR_PALETTE.slice(0, 3));
+  assert.equal(new Set(top).size, 3, "a file's three main authors never share a colour");
+  assert.equal(new Set(AUTHOR_PALETTE.map((_, rank) => authorColor(rank))).size, AUTHOR_PALETTE.length);
+  assert.equal(authorColor(AUTHOR_PALETTE.length + 1), AUTHOR_PALETTE[1], "ranks past the palette wrap");
+  assert.equal(authorColor(null), NOT_COMMITTED_COLOR);
+  assert.equal(authorColor(undefined), NOT_COMMITTED_COLOR);
+  assert.ok(!AUTHOR_PALETTE.includes(NOT_COMMITTED_COLOR));
+  // One palette: the webview script has none of its own (the page gives it palette.ts's).
+  const script = fs.readFileSync(path.join(ROOT, "editors/vscode/media/authors.js"), "utf8");
+  assert.doesNotMatch(script, /#[0-9a-f]{6}\b/i, "a colour literal in media/authors.js");
+  assert.match(script, /GITINSPECTOR_PALETTE/);
 });

@@ -1,21 +1,25 @@
 // Repository authors view: sortable authors and files tables and a chart of
 // each author's share of the surviving lines. Runs in the webview and in the
 // exported report (where the data is embedded and there is no VS Code API).
+// Author colours: the extension's palette (src/palette.ts, given by the page as
+// GITINSPECTOR_PALETTE), an author's entry being their index in the result's
+// authors list (sorted by lines, most first), whatever order the table shows.
 (function () {
   "use strict";
-  const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
-    "#fabed4", "#469990", "#dcbeff", "#9a6324", "#800000", "#aaffc3", "#808000", "#000075"];
+  const PALETTE = window.GITINSPECTOR_PALETTE || [];
   const vscode = typeof acquireVsCodeApi === "function" ? acquireVsCodeApi() : undefined;
   const root = document.getElementById("root");
   const status = document.getElementById("status");
   let data = window.GITINSPECTOR_DATA || undefined;
   const sorts = {};
 
-  function colorOf(email, name) {
-    const key = (email || name || "").toLowerCase();
-    let hash = 0;
-    for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
-    return PALETTE[hash % PALETTE.length];
+  /** The colour of the author of rank `rank` (their index in the result's authors list). */
+  function colorOf(rank) {
+    return PALETTE.length ? PALETTE[rank % PALETTE.length] : "transparent";
+  }
+  /** author row -> its colour, by the row's index in the repository's authors list. */
+  function authorColors(repo) {
+    return new Map((repo.authors || []).map((a, i) => [a, colorOf(i)]));
   }
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
@@ -68,15 +72,15 @@
     return el("table", { id }, [el("thead", {}, [head]), body]);
   }
 
-  function chart(repo) {
+  function chart(repo, colors) {
     const authors = repo.authors.slice().sort((a, b) => b.lines - a.lines);
     const stack = el("div", { class: "stack", title: "Share of surviving lines" }, authors.map((a) =>
-      el("div", { style: `width:${a.linesPct}%;background:${colorOf(a.email, a.name)}`, title: `${a.name}: ${fmt(a.linesPct, "pct")}` })));
+      el("div", { style: `width:${a.linesPct}%;background:${colors.get(a)}`, title: `${a.name}: ${fmt(a.linesPct, "pct")}` })));
     const max = Math.max(1, ...authors.map((a) => a.linesPct));
     const grid = el("div", { class: "chart" });
     for (const a of authors) {
-      grid.appendChild(el("div", {}, [el("span", { class: "swatch", style: `background:${colorOf(a.email, a.name)}` }), el("span", { text: a.name })]));
-      grid.appendChild(el("div", { class: "track" }, [el("div", { class: "bar", style: `width:${(100 * a.linesPct) / max}%;background:${colorOf(a.email, a.name)}` })]));
+      grid.appendChild(el("div", {}, [el("span", { class: "swatch", style: `background:${colors.get(a)}` }), el("span", { text: a.name })]));
+      grid.appendChild(el("div", { class: "track" }, [el("div", { class: "bar", style: `width:${(100 * a.linesPct) / max}%;background:${colors.get(a)}` })]));
       grid.appendChild(el("div", { class: "pct", text: fmt(a.linesPct, "pct") }));
     }
     return el("div", { class: "chart-block", "data-repo": repo.name }, [stack, grid]);
@@ -94,10 +98,11 @@
         el("span", { text: ` · ${fmt(t.authors)} authors · ${fmt(t.files)} files · ${fmt(t.lines)} lines · ${fmt(t.commits)} commits` }),
       ]));
       root.appendChild(el("h2", { text: "Share of lines" }));
-      root.appendChild(chart(repo));
+      const colors = authorColors(repo);
+      root.appendChild(chart(repo, colors));
       root.appendChild(el("h2", { text: "Authors" }));
       root.appendChild(el("div", { class: "tables" }, [table(idBase + "authors-table", AUTHOR_COLUMNS, repo.authors, "lines", (r) => r.name,
-        (key, row, td) => { if (key === "name") td.prepend(el("span", { class: "swatch", style: `background:${colorOf(row.email, row.name)}` })); })]));
+        (key, row, td) => { if (key === "name") td.prepend(el("span", { class: "swatch", style: `background:${colors.get(row)}` })); })]));
       root.appendChild(el("h2", { text: "Files" }));
       root.appendChild(el("div", { class: "tables" }, [table(idBase + "files-table", FILE_COLUMNS, repo.files, "lines", (r) => r.path)]));
     }

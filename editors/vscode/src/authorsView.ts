@@ -1,15 +1,22 @@
 // The repository authors webview and the exported HTML report: one page,
-// media/authors.{js,css}, themed with the editor's CSS variables.
+// media/authors.{js,css}, themed with the editor's CSS variables. Its author
+// colours are the extension's palette (palette.ts), given to the page here.
 
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as vscode from "vscode";
 import { escapeHtml } from "./format";
+import { AUTHOR_PALETTE } from "./palette";
 import { AnalysisResult } from "./protocol";
 
 function media(extensionPath: string, name: string): string {
   return fs.readFileSync(path.join(extensionPath, "media", name), "utf8");
+}
+
+/** JSON inside <script>: keep "</script>" and U+2028/9 from ending it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
 /** The page; `data` embeds a result (the exported report), else it waits for messages. */
@@ -18,13 +25,8 @@ export function pageHtml(extensionPath: string, title: string, data?: AnalysisRe
   const csp = cspSource
     ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">`
     : "";
-  // JSON inside <script>: keep "</script>" and U+2028/9 from ending it.
-  const embedded = data
-    ? `<script nonce="${nonce}">window.GITINSPECTOR_DATA = ${JSON.stringify(data)
-        .replace(/</g, "\\u003c")
-        .replace(/\u2028/g, "\\u2028")
-        .replace(/\u2029/g, "\\u2029")};</script>`
-    : "";
+  const palette = `<script nonce="${nonce}">window.GITINSPECTOR_PALETTE = ${scriptJson(AUTHOR_PALETTE)};</script>`;
+  const embedded = data ? `<script nonce="${nonce}">window.GITINSPECTOR_DATA = ${scriptJson(data)};</script>` : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -37,6 +39,7 @@ ${csp}
 <body>
 <div id="status"></div>
 <div id="root"></div>
+${palette}
 ${embedded}
 <script nonce="${nonce}">${media(extensionPath, "authors.js")}</script>
 </body>

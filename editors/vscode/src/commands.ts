@@ -146,11 +146,10 @@ export class Commands {
 
   /** A `gitinspector.fileAuthors` answer as a quick pick; picking an author shows their last change. */
   async pickFileAuthor(result: FileAuthors, uriArg: unknown): Promise<void> {
-    const dateFormat = vscode.workspace.getConfiguration("gitinspector").get<string>("dateFormat");
     const items = result.authors.map((a) => ({
       label: a.name,
       description: `${a.lines} lines (${a.percent.toFixed(1)}%)`,
-      detail: `${a.email} · last change ${formatDate(a.lastChange.authorTime, dateFormat)}: ${a.lastChange.summary}`,
+      detail: `${a.email} · last change ${this.date(a.lastChange.authorTime)}: ${a.lastChange.summary}`,
       sha: a.lastChange.sha,
     }));
     const picked = await vscode.window.showQuickPick(items, {
@@ -164,6 +163,12 @@ export class Commands {
     }
   }
 
+  /** A date as the daemon formats it: the user's dateFormat, else the daemon's announced default. */
+  private date(seconds: number): string {
+    const dateFormat = this.daemon.dateFormat();
+    return dateFormat === undefined ? new Date(seconds * 1000).toLocaleString() : formatDate(seconds, dateFormat);
+  }
+
   private async showCommit(uri: vscode.Uri, shaOrLine: string | number): Promise<void> {
     try {
       const c = await this.executeDaemonCommand<CommitDetails>("gitinspector.showCommit", [uri.toString(), shaOrLine]);
@@ -171,8 +176,7 @@ export class Commands {
         void vscode.window.showInformationMessage("This line is not committed yet.");
         return;
       }
-      const dateFormat = vscode.workspace.getConfiguration("gitinspector").get<string>("dateFormat");
-      const date = c.authorTime ? `${new Date(c.authorTime * 1000).toLocaleString()} (${formatDate(c.authorTime, dateFormat)})` : "";
+      const date = c.authorTime ? `${new Date(c.authorTime * 1000).toLocaleString()} (${this.date(c.authorTime)})` : "";
       const lines = [
         `Author: ${c.author} <${c.email ?? ""}>`,
         `Date: ${date}`,

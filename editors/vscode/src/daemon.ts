@@ -17,7 +17,7 @@ import {
   State,
 } from "vscode-languageclient/node";
 import { HealthReport } from "./protocol";
-import { DAEMON_KEYS, userSettings } from "./settings";
+import { announcedDefaults, asString, currentLineTemplate, DAEMON_KEYS, daemonSetting, TextSettings, userSettings } from "./settings";
 
 const BINARY = "gitinspector-lsp";
 
@@ -82,7 +82,7 @@ interface DaemonHooks {
   onStateChange?: (running: boolean) => void;
 }
 
-export class Daemon implements vscode.Disposable {
+export class Daemon implements vscode.Disposable, TextSettings {
   client: LanguageClient | undefined;
   private restarts: number[] = [];
   private stopping = false;
@@ -103,6 +103,21 @@ export class Daemon implements vscode.Disposable {
 
   get running(): boolean {
     return this.client?.state === State.Running;
+  }
+
+  /** The defaults the running daemon announced in its `initialize` result. */
+  get defaults(): Record<string, unknown> | undefined {
+    return announcedDefaults(this.client?.initializeResult);
+  }
+
+  dateFormat(): string | undefined {
+    const c = vscode.workspace.getConfiguration("gitinspector");
+    return asString(daemonSetting("dateFormat", c.inspect("dateFormat"), this.defaults));
+  }
+
+  lineTemplate(): string | undefined {
+    const c = vscode.workspace.getConfiguration("gitinspector");
+    return currentLineTemplate(c.inspect("currentLine.template"), c.inspect("blameTemplate"), this.defaults);
   }
 
   async start(): Promise<boolean> {
@@ -150,6 +165,13 @@ export class Daemon implements vscode.Disposable {
       const reason = e instanceof Error ? e.message : String(e);
       this.fail(`The gitinspector daemon (${command}) could not start: ${reason}`);
       return false;
+    }
+    if (!this.defaults) {
+      // The extension has no defaults of its own: without these, the texts it
+      // formats itself (current-line blame, dates) cannot be drawn.
+      const message = `The gitinspector daemon (${command}) does not announce its settings' defaults in its initialize result (capabilities.experimental.gitinspector.defaults): it is older than this extension. Update it.`;
+      this.output.appendLine(`Error: ${message}`);
+      void vscode.window.showWarningMessage(message);
     }
     return this.checkHealth();
   }

@@ -43,8 +43,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return (uri: string, previousResultId: string | undefined) =>
       client.sendRequest<BlameAnswer>("gitinspector/blame", { textDocument: { uri }, previousResultId });
   });
-  const lineBlame = new LineBlameController(store);
-  const fileBlame = new FileBlameController(store);
+  // Their texts use the user's settings, else the daemon's announced defaults.
+  const lineBlame = new LineBlameController(store, d);
+  const fileBlame = new FileBlameController(store, d);
   context.subscriptions.push(store, lineBlame, fileBlame);
 
   const commands = new Commands(context, output, d, store, lineBlame, fileBlame);

@@ -1,26 +1,14 @@
 // File blame: an annotation column before each line, one colour per author
-// (a bar on the left) and an age heatmap (the background), per editor.
+// (a bar on the left: the palette entry of the commit's authorRank, see
+// palette.ts) and an age heatmap (the background), per editor.
 
 import * as vscode from "vscode";
 import { BlameStore, DocumentBlameView } from "./blameStore";
 import { displayAuthor, formatDate, isNotCommitted } from "./format";
+import { authorColor } from "./palette";
+import { TextSettings } from "./settings";
 
-const PALETTE = [
-  "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
-  "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324",
-  "#800000", "#aaffc3", "#808000", "#000075",
-];
 const WIDTH = 28;
-
-/** A stable colour for an author. */
-function authorColor(email: string, name: string): string {
-  const key = (email || name).toLowerCase();
-  let hash = 0;
-  for (let i = 0; i < key.length; i++) {
-    hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
-  }
-  return PALETTE[hash % PALETTE.length] ?? "#888888";
-}
 
 /** Heat of a time between oldest (0) and newest (1): warm when recent, cold when old. */
 function heatColor(t: number): string {
@@ -37,7 +25,10 @@ export class FileBlameController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: BlameStore) {
+  constructor(
+    private readonly store: BlameStore,
+    private readonly settings: TextSettings,
+  ) {
     this.subscriptions.push(
       vscode.window.onDidChangeVisibleTextEditors(() => {
         this.refreshAll();
@@ -98,7 +89,8 @@ export class FileBlameController implements vscode.Disposable {
 
   private decorations(doc: vscode.TextDocument, view: DocumentBlameView): vscode.DecorationOptions[] {
     const config = vscode.workspace.getConfiguration("gitinspector");
-    const dateFormat = config.get<string>("dateFormat");
+    // The user's date format, else the daemon's announced default.
+    const dateFormat = this.settings.dateFormat();
     const heatmap = config.get<boolean>("fileBlame.heatmap", true);
     const hunks = view.hunks;
     const times = hunks.filter((h) => !isNotCommitted(h.commit)).map((h) => h.commit.authorTime);
@@ -108,11 +100,10 @@ export class FileBlameController implements vscode.Disposable {
     for (const hunk of hunks) {
       const commit = hunk.commit;
       const uncommitted = isNotCommitted(commit);
-      const color = uncommitted ? "#888888" : authorColor(commit.email, commit.author);
+      const color = authorColor(uncommitted ? null : commit.authorRank);
       const t = uncommitted ? 1 : newest > oldest ? (commit.authorTime - oldest) / (newest - oldest) : 1;
-      const label = uncommitted
-        ? "Not Committed Yet"
-        : `${displayAuthor(commit, view.currentEmail)}, ${formatDate(commit.authorTime, dateFormat)}`;
+      const author = displayAuthor(commit, view.currentEmail);
+      const label = uncommitted ? "Not Committed Yet" : dateFormat === undefined ? author : `${author}, ${formatDate(commit.authorTime, dateFormat)}`;
       for (let i = 0; i < hunk.lineCount; i++) {
         const line = hunk.startLine + i;
         if (line >= doc.lineCount) {

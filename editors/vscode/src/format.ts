@@ -78,11 +78,12 @@ function strftime(pattern: string, seconds: number): string {
 }
 
 /**
- * A date per the `gitinspector.dateFormat` setting; unset (undefined), it is
- * relative, as the daemon's default.
+ * A date per a `gitinspector.dateFormat` value: "relative", "absolute" or a
+ * strftime pattern. An unset setting has no value here: callers pass the
+ * daemon's announced default (settings.ts).
  */
-export function formatDate(seconds: number, dateFormat: string | undefined, now: number = nowSeconds()): string {
-  if (dateFormat === undefined || dateFormat === "relative" || dateFormat === "") {
+export function formatDate(seconds: number, dateFormat: string, now: number = nowSeconds()): string {
+  if (dateFormat === "relative") {
     return relativeDate(seconds, now);
   }
   if (dateFormat === "absolute") {
@@ -122,7 +123,7 @@ function applyTemplate(template: string, fields: TemplateFields): string {
 export function blameText(
   commit: BlameCommit | undefined,
   template: string,
-  dateFormat: string | undefined,
+  dateFormat: string,
   currentEmail: string | undefined,
   now: number = nowSeconds(),
 ): string {

@@ -4,6 +4,7 @@
 import * as vscode from "vscode";
 import { BlameStore } from "./blameStore";
 import { blameText, displayAuthor, formatDate, isNotCommitted } from "./format";
+import { TextSettings } from "./settings";
 
 export class LineBlameController implements vscode.Disposable {
   private readonly decoration = vscode.window.createTextEditorDecorationType({
@@ -20,7 +21,10 @@ export class LineBlameController implements vscode.Disposable {
   private enabled: boolean;
   private decorated: vscode.TextEditor | undefined;
 
-  constructor(private readonly store: BlameStore) {
+  constructor(
+    private readonly store: BlameStore,
+    private readonly settings: TextSettings,
+  ) {
     this.enabled = config().get<boolean>("currentLine.enabled", true);
     this.statusItem.name = "gitinspector blame";
     this.statusItem.command = "gitinspector.showCommitDetails";
@@ -106,9 +110,15 @@ export class LineBlameController implements vscode.Disposable {
       this.clear();
       return;
     }
+    // The user's settings, else the defaults the daemon announced (none of its own).
+    const dateFormat = this.settings.dateFormat();
+    const template = this.settings.lineTemplate();
+    if (dateFormat === undefined || template === undefined) {
+      this.clear();
+      return;
+    }
     const c = config();
-    const dateFormat = c.get<string>("dateFormat");
-    const text = blameText(commit, c.get<string>("currentLine.template", "${author}, ${date} • ${summary}"), dateFormat, view.currentEmail);
+    const text = blameText(commit, template, dateFormat, view.currentEmail);
     if (this.enabled && editor.selections.length === 1) {
       const end = doc.lineAt(line).range.end;
       editor.setDecorations(this.decoration, [

@@ -10,6 +10,8 @@ export interface BlameCommit {
   committerTime: number;
   summary: string;
   isCurrentUser: boolean;
+  /** The author's rank in the file by committed lines (0 = most); null when not committed. */
+  authorRank: number | null;
 }
 
 export interface DocumentBlame {

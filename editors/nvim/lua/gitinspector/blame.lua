@@ -1,6 +1,7 @@
 -- Current-line blame: end-of-line virtual text after the cursor rests for `delay` ms,
 -- rendered from the cached document blame (no request per cursor move).
 local cache = require('gitinspector.cache')
+local client = require('gitinspector.client')
 local config = require('gitinspector.config')
 local util = require('gitinspector.util')
 
@@ -31,7 +32,10 @@ function M.clear_all()
   end
 end
 
---- The text shown for a 0-based line of a buffer, or nil (from the cache only).
+local warned_no_defaults = false
+
+--- The text shown for a 0-based line of a buffer, or nil (from the cache only). Template and
+--- date format are the user's options, else the defaults the buffer's daemon announced.
 function M.text_for(bufnr, line)
   local entry = cache.current(bufnr)
   if not entry then
@@ -41,10 +45,22 @@ function M.text_for(bufnr, line)
   if not commit then
     return nil
   end
-  local o = config.options
-  return util.blame_text(o.blame_template, commit, entry.data.currentUser, {
-    you = o.you,
-    date_format = o.date_format,
+  local defaults = client.defaults(bufnr)
+  local template = config.daemon_setting('blameTemplate', defaults)
+  if type(template) ~= 'string' then
+    if not warned_no_defaults then
+      warned_no_defaults = true
+      util.notify(
+        'the daemon announces no defaults (capabilities.experimental.gitinspector.defaults):'
+          .. ' it is older than this plugin; set blame_template or update it',
+        vim.log.levels.WARN
+      )
+    end
+    return nil
+  end
+  return util.blame_text(template, commit, entry.data.currentUser, {
+    you = config.options.you,
+    date_format = config.daemon_setting('dateFormat', defaults),
   })
 end
 

@@ -153,6 +153,18 @@ function M.get(bufnr)
   return vim.lsp.get_clients(filter)[1]
 end
 
+--- The defaults of the daemon's settings that the buffer's daemon (or any one when bufnr is
+--- nil) announced in its initialize result (`capabilities.experimental.gitinspector.defaults`),
+--- or nil. The plugin has none of its own: see config.daemon_setting().
+function M.defaults(bufnr)
+  local c = M.get(bufnr)
+  local node = c and c.server_capabilities
+  for _, key in ipairs({ 'experimental', 'gitinspector', 'defaults' }) do
+    node = type(node) == 'table' and node[key] or nil
+  end
+  return type(node) == 'table' and node or nil
+end
+
 --- Sends a request; cb(err, result). Returns false when no client is attached.
 function M.request(bufnr, method, params, cb)
   local client = M.get(bufnr)

@@ -3,8 +3,9 @@ local M = {}
 
 --- Defaults of the plugin's own options. The daemon's settings (`date_format`,
 --- `blame_template`, `code_lens.file`/`blocks`, `analysis`, `cache_budget_mb`) have none
---- here: their defaults are the daemon's (docs/protocol.md), and only what the user gives
---- is sent.
+--- here: their defaults are the daemon's (docs/protocol.md), only what the user gives is
+--- sent, and where the plugin formats a text itself (the current-line blame, dates) an
+--- option not given takes the default the daemon announced (M.daemon_setting).
 ---@class gitinspector.Config
 M.defaults = {
   -- Path of the daemon. nil: `gitinspector-lsp` on PATH, else the repository-relative
@@ -124,6 +125,29 @@ function M.init_options()
     end
   end
   return object(settings)
+end
+
+--- The value of a daemon setting (a docs/protocol.md key; a dot nests: 'codeLens.file') as
+--- the daemon applies it: the user's (the option given to setup), else the default the
+--- daemon announced in its initialize result (`defaults`, see client.defaults()), else nil.
+function M.daemon_setting(key, defaults)
+  local function lookup(t, path)
+    for part in path:gmatch('[^.]+') do
+      if type(t) ~= 'table' then
+        return nil
+      end
+      t = t[part]
+    end
+    if t == vim.NIL then
+      return nil
+    end
+    return t
+  end
+  local value = lookup(M.init_options(), key)
+  if value == nil then
+    value = lookup(defaults, key)
+  end
+  return value
 end
 
 return M

@@ -4,6 +4,7 @@ local M = {}
 local function define_highlights()
   vim.api.nvim_set_hl(0, 'GitInspectorCurrentLineBlame', { link = 'Comment', default = true })
   vim.api.nvim_set_hl(0, 'GitInspectorBlameDate', { link = 'Comment', default = true })
+  require('gitinspector.colors').define()
 end
 
 local function set_keymaps(bufnr)

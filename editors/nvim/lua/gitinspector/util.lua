@@ -4,10 +4,6 @@ local M = {}
 
 M.NOT_COMMITTED = string.rep('0', 40)
 
---- The current-line text when `blame_template` is not set: the daemon's blameTemplate
---- default, which it never formats for this plugin (the plugin draws the current line).
-local TEMPLATE = '${author}, ${date} • ${summary}'
-
 --- "3 days ago", "just now", "in the future" (the daemon's wording).
 function M.relative_date(t, now)
   local seconds = (now or os.time()) - t
@@ -31,13 +27,15 @@ function M.relative_date(t, now)
   return 'just now'
 end
 
---- A date as configured: "relative", "absolute" or a strftime pattern; nil (not set) is
---- relative, as the daemon's default. `now` (seconds) defaults to the current time.
+--- A date as a `dateFormat` value says: "relative", "absolute" or a strftime pattern. An
+--- option not given has no value here: callers pass the daemon's announced default
+--- (config.daemon_setting); nil (none announced either) gives ''. `now` (seconds) defaults
+--- to the current time.
 function M.date(t, format, now)
-  if not t then
+  if not t or format == nil then
     return ''
   end
-  if format == nil or format == 'relative' then
+  if format == 'relative' then
     return M.relative_date(t, now)
   elseif format == 'absolute' then
     return os.date('%Y-%m-%d %H:%M', t)
@@ -73,8 +71,8 @@ function M.author(commit, current_user, you)
   return commit.author or ''
 end
 
---- Fills ${author} ${email} ${date} ${summary} ${sha} of `template` (nil: the daemon's
---- default); unknown fields stay as they are. opts: {you, date_format, now}.
+--- Fills ${author} ${email} ${date} ${summary} ${sha} of `template`; unknown fields stay as
+--- they are. opts: {you, date_format, now}.
 function M.blame_text(template, commit, current_user, opts)
   if commit.sha == M.NOT_COMMITTED then
     return 'Not Committed Yet'
@@ -86,7 +84,7 @@ function M.blame_text(template, commit, current_user, opts)
     summary = commit.summary or '',
     sha = (commit.sha or ''):sub(1, 8),
   }
-  return ((template or TEMPLATE):gsub('%${(%w+)}', function(key)
+  return (template:gsub('%${(%w+)}', function(key)
     return fields[key]
   end))
 end

@@ -1,5 +1,7 @@
--- `:GitInspector authors [file]`: a floating, sortable table of authors.
+-- `:GitInspector authors [file]`: a floating, sortable table of authors, each in the colour
+-- of their rank: their index in the result's authors list, sorted by lines (colors.lua).
 local client = require('gitinspector.client')
+local colors = require('gitinspector.colors')
 local config = require('gitinspector.config')
 local util = require('gitinspector.util')
 
@@ -40,18 +42,19 @@ M.columns = {
   },
 }
 
---- Rows of the table from a repository of an analysis result (camelCase, as LSP).
+--- Rows of the table from a repository of an analysis result (camelCase, as LSP). `rank`:
+--- the row's index in the result's authors list (most lines first), for its colour.
 function M.repository_rows(repo)
   local rows = {}
-  for _, a in ipairs(repo.authors or {}) do
-    rows[#rows + 1] = a
+  for i, a in ipairs(repo.authors or {}) do
+    rows[#rows + 1] = vim.tbl_extend('force', {}, a, { rank = i - 1 })
   end
   return rows
 end
 
 function M.file_rows(result)
   local rows = {}
-  for _, a in ipairs(result.authors or {}) do
+  for i, a in ipairs(result.authors or {}) do
     local last = a.lastChange or {}
     rows[#rows + 1] = {
       name = a.name,
@@ -60,15 +63,16 @@ function M.file_rows(result)
       percent = a.percent,
       last_time = last.authorTime,
       last_summary = last.summary or '',
+      rank = i - 1,
     }
   end
   return rows
 end
 
-local function cell(col, row)
+local function cell(col, row, state)
   local v = row[col.key]
   if col.key == 'last_time' then
-    return v and util.date(v, config.options.date_format) or ''
+    return v and util.date(v, state.date_format) or ''
   end
   if type(v) == 'number' then
     return num(v, col.decimals)
@@ -94,7 +98,8 @@ local function sort_rows(rows, col, descending)
   end)
 end
 
---- Table lines: a title line, a header, a rule, one line per row, a footer.
+--- Table lines: a title line, a header, a rule, one line per row, a footer; and the widths
+--- of the columns.
 function M.lines(state)
   local cols = M.columns[state.kind]
   local col = cols[state.sort]
@@ -103,7 +108,7 @@ function M.lines(state)
   for i, c in ipairs(cols) do
     widths[i] = util.width(c.title)
     for _, r in ipairs(state.rows) do
-      widths[i] = math.max(widths[i], util.width(cell(c, r)))
+      widths[i] = math.max(widths[i], util.width(cell(c, r, state)))
     end
     widths[i] = math.min(widths[i], c.key == 'last_summary' and 40 or 32)
   end
@@ -128,17 +133,20 @@ function M.lines(state)
   for _, r in ipairs(state.rows) do
     local values = {}
     for i, c in ipairs(cols) do
-      values[i] = cell(c, r)
+      values[i] = cell(c, r, state)
     end
     out[#out + 1] = line(values)
   end
   out[#out + 1] = ''
   out[#out + 1] = 's: sort by next column  S: previous  r: reverse  q: close'
-  return out
+  return out, widths
 end
 
+--- The first line of the rows in M.lines (0-based).
+local FIRST_ROW = 4
+
 local function redraw(state)
-  local lines = M.lines(state)
+  local lines, widths = M.lines(state)
   util.set_lines(state.buf, lines)
   vim.api.nvim_buf_clear_namespace(state.buf, M.ns, 0, -1)
   local hl = config.options.highlights
@@ -154,6 +162,17 @@ local function redraw(state)
     end_col = #lines[#lines],
     hl_group = 'Comment',
   })
+  -- Each author's name in the colour of their rank, wherever sorting puts the row.
+  local name_col = M.columns[state.kind][1]
+  for i, r in ipairs(state.rows) do
+    local name = util.pad(cell(name_col, r, state), widths[1]):gsub('%s+$', '')
+    if #name > 0 then
+      vim.api.nvim_buf_set_extmark(state.buf, M.ns, FIRST_ROW + i - 1, 0, {
+        end_col = #name,
+        hl_group = colors.group(r.rank),
+      })
+    end
+  end
   if vim.api.nvim_win_is_valid(state.win) then
     local width = 0
     for _, l in ipairs(lines) do
@@ -166,8 +185,9 @@ local function redraw(state)
   end
 end
 
---- Opens the float; `kind` is 'repository' or 'file'. Returns the state.
-function M.show(kind, title, rows)
+--- Opens the float; `kind` is 'repository' or 'file'. opts: {date_format} (of the Last change
+--- column). Returns the state.
+function M.show(kind, title, rows, opts)
   local cols = M.columns[kind]
   local sort = 1
   for i, c in ipairs(cols) do
@@ -175,7 +195,14 @@ function M.show(kind, title, rows)
       sort = i
     end
   end
-  local state = { kind = kind, title = title, rows = rows, sort = sort, descending = true }
+  local state = {
+    kind = kind,
+    title = title,
+    rows = rows,
+    sort = sort,
+    descending = true,
+    date_format = (opts or {}).date_format,
+  }
   state.buf, state.win = util.open_float(
     { title },
     { title = 'gitinspector', filetype = 'gitinspector-authors' }
@@ -202,10 +229,12 @@ function M.show(kind, title, rows)
   return state
 end
 
---- Shows a gitinspector.fileAuthors result (of the file, or of a block of it).
-function M.show_file(result)
+--- Shows a gitinspector.fileAuthors result (of the file, or of a block of it) of a buffer's
+--- daemon (dates as the user's date_format, else as its announced default).
+function M.show_file(result, bufnr)
   local title = string.format('Authors of %s (%d lines)', result.path or '?', result.lines or 0)
-  return M.show('file', title, M.file_rows(result))
+  local date_format = config.daemon_setting('dateFormat', client.defaults(bufnr))
+  return M.show('file', title, M.file_rows(result), { date_format = date_format })
 end
 
 --- Runs gitinspector.fileAuthors with `arguments` ([uri, block?]) and shows its authors.
@@ -215,7 +244,7 @@ local function file_authors(bufnr, arguments)
       util.notify('file authors: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
       return
     end
-    M.show_file(result)
+    M.show_file(result, bufnr)
   end)
 end
 

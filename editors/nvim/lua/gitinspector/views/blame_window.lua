@@ -1,6 +1,7 @@
 -- `:GitInspector blame`: a scroll-bound side window with the author and date of each line,
--- one highlight per author.
+-- each author in the colour of their rank in the file (colors.lua).
 local cache = require('gitinspector.cache')
+local colors = require('gitinspector.colors')
 local config = require('gitinspector.config')
 local util = require('gitinspector.util')
 
@@ -9,24 +10,6 @@ local M = {}
 M.ns = vim.api.nvim_create_namespace('gitinspector_blame_window')
 --- source buffer -> {buf, win}
 local open = {}
-
---- The highlight group of an author (stable per name within a session).
-local groups = {}
-local function author_group(name)
-  if groups[name] then
-    return groups[name]
-  end
-  local colors = config.options.highlights.author_colors or {}
-  local n = vim.tbl_count(groups) + 1
-  local group = 'GitInspectorAuthor' .. n
-  if #colors > 0 then
-    vim.api.nvim_set_hl(0, group, { fg = colors[(n - 1) % #colors + 1], default = true })
-  else
-    vim.api.nvim_set_hl(0, group, { link = 'Identifier', default = true })
-  end
-  groups[name] = group
-  return group
-end
 
 --- Lines and highlights of the side window for a blame entry.
 function M.render(entry)
@@ -50,7 +33,7 @@ function M.render(entry)
       local date = c.sha == util.NOT_COMMITTED and '' or os.date('%Y-%m-%d', c.authorTime)
       local name = util.pad(authors[i], width)
       lines[i] = name .. ' ' .. date
-      hls[#hls + 1] = { i - 1, 0, #name, author_group(authors[i]) }
+      hls[#hls + 1] = { i - 1, 0, #name, colors.group(c.authorRank) }
       hls[#hls + 1] = { i - 1, #name + 1, #lines[i], o.highlights.window_date }
     end
   end
