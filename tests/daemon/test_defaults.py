@@ -22,7 +22,7 @@ def test_initialize_announces_the_defaults_the_docs_list(start_daemon, tmp_path)
     for key in ("dateFormat", "blameTemplate", "cacheBudgetMb"):
         row = re.search(rf"^\| `{key}` \| (.+?) \|", table, re.M)
         assert row, key
-        shown = row.group(1).strip("`\"")
+        shown = row.group(1).strip('`"')
         assert str(defaults[key]).strip('"') == shown.strip('"'), key
 
 
