@@ -3,7 +3,8 @@
 Repositories and user configuration are untrusted input. Every git command the engine runs is
 built here, under the policy in ``git_policy.json`` (the daemon compiles in the same file): an
 argument list, never a shell; the user's global and system configuration are not read (the
-protected settings in ``carry_over``, such as ``safe.directory``, are taken from them); every
+protected settings in ``carry_over``, such as ``safe.directory``, the host reads from them and
+hands over, see host.py); every
 setting that could run a program or change the numbers is pinned with ``-c``, which overrides
 the repository's own configuration; only the ``GIT_*`` variables in ``env_keep`` reach git.
 
@@ -90,66 +91,13 @@ def git_env(alternate: str | None = None) -> dict[str, str]:
     return env
 
 
-def _user_config_env() -> dict[str, str]:
-    """For reading the user's own settings: their configuration files, nothing else of git's."""
-    env = _base_env()
-    for key in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM"):
-        if key in os.environ:
-            env[key] = os.environ[key]
-    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0")
-    return env
-
-
-def _config_files_stamp() -> tuple[Any, ...]:
-    """Changes when the user's or the system's git configuration may have changed."""
-    home = os.environ.get("HOME", "")
-    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    paths = [
-        os.environ.get("GIT_CONFIG_GLOBAL", ""),
-        os.environ.get("GIT_CONFIG_SYSTEM", "/etc/gitconfig"),
-        os.path.join(home, ".gitconfig"),
-        os.path.join(xdg, "git", "config"),
-    ]
-    stamp: list[Any] = []
-    for p in paths:
-        try:
-            st = os.stat(p)
-            stamp.append((p, st.st_mtime_ns, st.st_size))
-        except OSError:
-            stamp.append((p, None))
-    return tuple(stamp)
-
-
-@cache
-def _carried_over(_stamp: tuple[Any, ...]) -> tuple[str, ...]:
-    wanted = {k.lower() for k in policy()["carry_over"]}
-    cmd = [GIT, "config", "--includes", "--show-scope", "--get-regexp", r"^safe\."]
-    try:
-        proc = subprocess.run(
-            cmd, cwd="/", env=_user_config_env(), capture_output=True, stdin=subprocess.DEVNULL
-        )
-    except OSError:
-        return ()
-    args: list[str] = []
-    for line in proc.stdout.decode("utf-8", "surrogateescape").splitlines():
-        scope, _, rest = line.partition("\t")
-        key, _, value = rest.partition(" ")
-        if scope in ("system", "global") and key in wanted:
-            args += ["-c", f"{key}={value}"]
-    return tuple(args)
-
-
-def carried_over_config() -> tuple[str, ...]:
-    """``-c`` options for the protected settings taken from the user's configuration
-    (``safe.directory``, ``safe.bareRepository``): git reads them only from there."""
-    return _carried_over(_config_files_stamp())
-
-
 def build_command(args: Sequence[str], *, bare: bool = False) -> list[str]:
     """The full argv for ``git ARGS`` under the policy."""
     if not args:
         raise ValueError("empty git command")
-    cmd = [GIT, *_pinned_config(), *carried_over_config()]
+    from . import host
+
+    cmd = [GIT, *_pinned_config(), *host.carried_over()]
     if bare:
         cmd += _bare_config()
     cmd.append(args[0])

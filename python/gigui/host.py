@@ -1,13 +1,15 @@
 """What the host program (the gitinspector-lsp binary) hands the engine at start-up.
 
 * The git policy it was built with (``git_policy.json``, compiled into the daemon): git runs
-  under exactly the policy the daemon's own git runs under.
+  under exactly the policy the daemon's own git runs under, with the protected settings the
+  daemon read from the user's configuration (``carry_over``: ``safe.directory``...).
 * Its commit-graph writer: the daemon owns the commit-graph kept for each repository in the
   user cache (``daemon/src/git/commit_graph.rs``); an analysis asks it for the graph's
   object directory before walking the history.
 
 Without a host (the engine's own tests), the policy is read from the package's copy of the
-same file, and analyses run without a commit-graph (slower, same numbers).
+same file, nothing is carried over from the user's configuration, and analyses run without a
+commit-graph (slower, same numbers).
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _policy_text: str | None = None
+_carried_over: tuple[str, ...] = ()
 _commit_graph: Callable[[str], str | None] | None = None
 
 
-def configure(policy: str, commit_graph: Callable[[str], str | None]) -> None:
+def configure(
+    policy: str, carried_over: list[str], commit_graph: Callable[[str], str | None]
+) -> None:
     """Called once by the host, before any analysis."""
-    global _policy_text, _commit_graph
+    global _policy_text, _carried_over, _commit_graph
     _policy_text = policy
+    _carried_over = tuple(carried_over)
     _commit_graph = commit_graph
     from . import git
 
@@ -30,6 +36,12 @@ def configure(policy: str, commit_graph: Callable[[str], str | None]) -> None:
 
 def policy_text() -> str | None:
     return _policy_text
+
+
+def carried_over() -> tuple[str, ...]:
+    """``-c key=value`` arguments for the protected settings the host read from the user's
+    configuration (git takes ``safe.directory`` only from there)."""
+    return _carried_over
 
 
 def commit_graph(root: str) -> str | None:

@@ -190,10 +190,17 @@ impl Engine {
                 },
             )
             .map_err(|e| fail("cannot create the commit-graph bridge", e))?;
+            let carried_over: Vec<String> = crate::git::policy::carried_over()
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
             py.import("gigui.host")
                 .and_then(|host| {
-                    host.getattr("configure")?
-                        .call1((crate::git::policy::POLICY_JSON, commit_graph))
+                    host.getattr("configure")?.call1((
+                        crate::git::policy::POLICY_JSON,
+                        carried_over,
+                        commit_graph,
+                    ))
                 })
                 .map_err(|e| fail("cannot configure the engine", e))?;
             let errors = py

@@ -35,7 +35,7 @@ pub fn command(root: &Path, subcommand: &str) -> std::process::Command {
 /// `command`, with more `-c key=value` settings of the caller's own.
 pub fn command_with(root: &Path, settings: &[&str], subcommand: &str) -> std::process::Command {
     let mut cmd = std::process::Command::new("git");
-    cmd.args(policy::config_args(&POLICY.config));
+    cmd.args(policy::pinned_config());
     cmd.args(policy::carried_over());
     for setting in settings {
         cmd.args(["-c", setting]);

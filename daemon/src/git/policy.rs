@@ -58,30 +58,39 @@ pub fn subcommand_args(subcommand: &str) -> Vec<&'static str> {
     }
 }
 
-/// `-c key=value` for each entry.
-pub fn config_args(entries: &[Entry]) -> Vec<OsString> {
-    entries
-        .iter()
-        .flat_map(|e| ["-c".into(), format!("{}={}", e.key, e.value).into()])
-        .collect()
+/// `-c key=value` for each pinned setting (built once).
+pub fn pinned_config() -> &'static [OsString] {
+    static PINNED: LazyLock<Vec<OsString>> = LazyLock::new(|| {
+        POLICY
+            .config
+            .iter()
+            .flat_map(|e| ["-c".into(), format!("{}={}", e.key, e.value).into()])
+            .collect()
+    });
+    &PINNED
 }
 
 /// Variables of ours to drop before running git: every `GIT_*` the
-/// policy does not keep.
-pub fn dropped_env() -> Vec<OsString> {
-    std::env::vars_os()
-        .map(|(k, _)| k)
-        .filter(|k| {
-            let name = k.as_encoded_bytes();
-            name.starts_with(b"GIT_") && !POLICY.env_keep.iter().any(|keep| keep.as_bytes() == name)
-        })
-        .collect()
+/// policy does not keep (read once: the daemon never changes its own
+/// environment).
+pub fn dropped_env() -> &'static [OsString] {
+    static DROPPED: LazyLock<Vec<OsString>> = LazyLock::new(|| {
+        std::env::vars_os()
+            .map(|(k, _)| k)
+            .filter(|k| {
+                let name = k.as_encoded_bytes();
+                name.starts_with(b"GIT_")
+                    && !POLICY.env_keep.iter().any(|keep| keep.as_bytes() == name)
+            })
+            .collect()
+    });
+    &DROPPED
 }
 
 /// `-c` options for the protected settings the policy takes from the
 /// user's own configuration (`safe.directory`, `safe.bareRepository`):
 /// git reads them only from there, and the pinned commands do not read it.
-/// Read once per process.
+/// Read once per process, and handed to the engine at start-up.
 pub fn carried_over() -> &'static [OsString] {
     static CARRIED: OnceLock<Vec<OsString>> = OnceLock::new();
     CARRIED.get_or_init(|| {
