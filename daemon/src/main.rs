@@ -23,6 +23,8 @@ mod logging;
 mod repo;
 mod server;
 mod stdio_guard;
+#[cfg(test)]
+mod testing;
 
 use std::process::ExitCode;
 

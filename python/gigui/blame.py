@@ -71,7 +71,7 @@ def parse_porcelain(data: bytes, path: str = "", want_content: bool = False) -> 
         fb = _parse_porcelain(data, path, want_content)
     except (ValueError, IndexError, KeyError) as exc:
         raise GitOutputError(f"cannot read git blame output of {path!r}: {exc}") from None
-    if "" in fb.line_shas or any(s not in fb.commits for s in fb.line_shas):
+    if any(s not in fb.commits for s in fb.line_shas):  # a hole is "", never a commit
         raise GitOutputError(f"git blame output of {path!r} skipped some lines")
     return fb
 

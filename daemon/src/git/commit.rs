@@ -140,19 +140,7 @@ fn find_numstat(data: &[u8], path: &Path) -> Option<FileChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
-
-    fn git(dir: &Path, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args(["-c", "user.name=Tess", "-c", "user.email=tess@example.com"])
-            .args(args)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .current_dir(dir)
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    }
+    use crate::testing::git;
 
     #[tokio::test]
     async fn details_follow_renames_and_the_root_commit() {

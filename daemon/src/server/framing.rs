@@ -62,6 +62,8 @@ const READ_CHUNK: usize = 256 << 10;
 /// at 128, and then stops reading altogether).
 const MAX_DEPTH: usize = 100;
 
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 const METHOD_NOT_FOUND: i64 = -32601;
@@ -155,10 +157,7 @@ async fn read_frames(
         reader.push(chunk.get(..n).unwrap_or_default());
         while let Some(event) = reader.next_event() {
             match event {
-                Event::Message(mut body) => {
-                    if body.starts_with(b"\xef\xbb\xbf") {
-                        body.drain(..3);
-                    }
+                Event::Message(body) => {
                     match admit(&body, &shared) {
                         Admit::Forward => {
                             let header = format!("Content-Length: {}\r\n\r\n", body.len());
@@ -240,8 +239,13 @@ impl FrameReader {
                     return None;
                 }
                 let rest = self.buf.split_off(length);
-                let body = std::mem::replace(&mut self.buf, rest);
+                let mut body = std::mem::replace(&mut self.buf, rest);
                 self.body = None;
+                // A UTF-8 byte order mark before the JSON is skipped (tower-lsp
+                // would not read it).
+                if body.starts_with(BOM) {
+                    body.drain(..BOM.len());
+                }
                 return Some(Event::Message(body));
             }
             // Blank lines between frames are tolerated.
@@ -427,7 +431,6 @@ enum Checked {
 type Refusal = (Option<Id>, i64, String);
 
 fn check(body: &[u8]) -> Result<Checked, Refusal> {
-    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
     let text = std::str::from_utf8(body)
         .map_err(|e| (None, PARSE_ERROR, format!("message is not UTF-8: {e}")))?;
     let first = text.trim_start().as_bytes().first().copied();
@@ -686,8 +689,13 @@ mod tests {
             ),
             "null is an answer"
         );
+        let with_bom = b"Content-Length: 40\r\n\r\n\xef\xbb\xbf{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"}";
+        let bodies = events(with_bom);
+        let [Ok(body)] = bodies.as_slice() else {
+            panic!("one message: {bodies:?}");
+        };
         assert!(matches!(
-            check(b"\xef\xbb\xbf{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"}"),
+            check(body.as_bytes()),
             Ok(Checked::Request(Id::Number(1), _))
         ));
     }
