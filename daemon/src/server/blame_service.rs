@@ -141,6 +141,10 @@ impl BlameService {
     /// committed blame of every file the move did not touch (for the new
     /// commit too) and returns the old HEAD.
     pub async fn head_seen(&self, root: &Path, head: &str) -> Option<String> {
+        // Every request passes here: the common case allocates nothing.
+        if self.heads.get(root).is_some_and(|seen| *seen == head) {
+            return None;
+        }
         let previous = self.heads.insert(root.to_path_buf(), head.to_owned());
         let old = previous.filter(|old| old != head)?;
         tracing::info!(repo = %root.display(), %old, new = %head, "HEAD moved");
