@@ -13,14 +13,21 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import host, incremental
+from . import host, incremental, tables
 from .blame import FileBlame, commit_record, run_blame
 from .comments import comment_lines
-from .errors import AnalysisCancelled, FileNotTrackedError, RepositoryError
-from .git import CallCounter, Git, RepoRoot, first_message, require_root
-from .history import HistoryResult, LogFilters, date_limits
+from .errors import (
+    AnalysisCancelled,
+    FileNotTrackedError,
+    GiguiError,
+    InvalidSettingsError,
+    RepositoryError,
+)
+from .git import CallCounter, Git, RepoRoot, first_message
+from .history import LogFilters, date_limits
 from .incremental import HistoryOutcome
-from .persons import is_excluded, merge_identities
+from .repositories import Target, resolve_inputs
+from .tables import BEFORE_SINCE, TableInput
 from .text import display_path, path_from_git
 
 if TYPE_CHECKING:
@@ -43,6 +50,8 @@ _REGULAR_MODES = (b"100644", b"100755")
 class RepoContext:
     root: str
     name: str
+    #: the analyzed commit: REV, or with ``until`` the last commit of REV's first-parent line
+    #: made by then (the branch as it was at that moment)
     sha: str
     rev: str
     rev_time: int
@@ -54,6 +63,11 @@ class RepoContext:
     bare: bool = False
     #: a shallow clone: the commits where its history is cut (empty when it is complete)
     shallow_boundary: list[str] = field(default_factory=list)
+    #: the folder (relative to the top) the analysis is limited to; "" for all
+    folder: str = ""
+    #: the ignore-revs file used for blame (as shown), "" when none
+    ignore_revs_file: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 def resolve_revision(git: Git, root: str, rev: str) -> tuple[str, int]:
@@ -135,10 +149,15 @@ def _matches(path: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(base, p) for p in patterns)
 
 
-def select_files(counts: dict[str, int], settings: Settings) -> list[str]:
+def select_files(counts: dict[str, int], settings: Settings, folders: list[str] = ()) -> list[str]:
+    """The analyzed files among COUNTS: under every one of FOLDERS (repository-relative),
+    then the include/exclude/extension filters, then the N largest."""
     exts = [e.lower() for e in settings.extensions]
+    prefixes = [f"{f}/" for f in folders if f]
     selected = []
     for path in counts:
+        if prefixes and not all(path.startswith(p) for p in prefixes):
+            continue
         if settings.include_files and not _matches(path, settings.include_files):
             continue
         if settings.ex_files and _matches(path, settings.ex_files):
@@ -161,13 +180,14 @@ def resolve_ignore_revs(git: Git, prefixes: list[str]) -> list[str]:
         return []
     feed = "".join(f"{p}^{{commit}}\n" for p in prefixes).encode("ascii")
     out = git.run("cat-file", "--batch-check", input=feed).decode("utf-8", "replace")
-    shas = []
+    shas: list[str] = []
     for prefix, line in zip(prefixes, out.splitlines(), strict=False):
         parts = line.split()
         if len(parts) == 3 and parts[1] == "commit":
-            shas.append(parts[0])
+            if parts[0] not in shas:
+                shas.append(parts[0])
         else:
-            log.warning("ex_revisions: %s does not name a commit; ignored for blame", prefix)
+            log.warning("%s does not name a commit here; not ignored by blame", prefix)
     return shas
 
 
@@ -178,16 +198,98 @@ def repository_name(root: RepoRoot) -> str:
     return display_path(base)
 
 
+def deadline_commit(git: Git, root: str, rev: str, until: int, shown: str) -> tuple[str, int]:
+    """(sha, committer time) of the last commit of REV's first-parent line made at or before
+    UNTIL: what the branch pointed to at that moment. RepositoryError when there is none."""
+    rc, out, err = git.run_rc(
+        "rev-list", "-1", "--first-parent", f"--before=@{until}", "--format=%ct", rev, "--"
+    )
+    lines = out.decode("ascii", "replace").split()
+    if rc != 0:
+        raise RepositoryError(f"cannot read the history of {rev!r} in {root}: {first_message(err)}")
+    # "commit <sha>" then the committer time
+    if len(lines) < 3 or lines[0] != "commit":
+        raise RepositoryError(f"no commit of {rev!r} in {root} was made by until ({shown})")
+    return lines[1], int(lines[2])
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def read_ignore_revs_file(git: Git, ctx_root: str, bare: bool, sha: str, setting: str):
+    """The object ids listed in the ignore-revs file SETTING names (relative to the work
+    tree's top, or absolute; in a bare repository a relative name is read at SHA), parsed as
+    git does (``#`` starts a comment, one full object id per line). Returns (ids, shown name,
+    warnings); no ids when SETTING is empty or the default file is absent."""
+    from .settings import DEFAULT_IGNORE_REVS_FILE
+
+    if not setting:
+        return [], "", []
+    data: bytes | None = None
+    if os.path.isabs(setting) or not bare:
+        path = setting if os.path.isabs(setting) else os.path.join(ctx_root, setting)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(4 << 20)
+        except OSError:
+            data = None
+    else:
+        rc, out, _err = git.run_rc("cat-file", "blob", f"{sha}:{setting}")
+        data = out if rc == 0 else None
+    if data is None:
+        if setting == DEFAULT_IGNORE_REVS_FILE:
+            return [], "", []
+        return [], "", [f"ignore-revs file {display_path(setting)} not found; blame uses none"]
+    ids, bad = [], 0
+    for raw in data.split(b"\n"):
+        entry = raw.split(b"#", 1)[0].strip().decode("ascii", "replace").lower()
+        if not entry:
+            continue
+        if len(entry) in (40, 64) and set(entry) <= _HEX:
+            ids.append(entry)
+        else:
+            bad += 1
+    warnings = []
+    if bad:
+        warnings.append(
+            f"ignore-revs file {display_path(setting)}: skipped "
+            + (
+                "1 line that is not an object id"
+                if bad == 1
+                else f"{bad} lines that are not object ids"
+            )
+        )
+    return ids, display_path(setting), warnings
+
+
 def prepare_repo(
-    path: str, settings: Settings, cancel: threading.Event, counter: CallCounter
+    target: Target,
+    settings: Settings,
+    limits: tuple[int | None, int | None],
+    cancel: threading.Event,
+    counter: CallCounter,
 ) -> RepoContext:
-    found = require_root(path, counter)
+    found = target.root
     root = found.path
     alternate = host.commit_graph(root)
     git = Git(root, cancel=cancel, counter=counter, alternate=alternate, bare=found.bare)
     sha, rev_time = resolve_revision(git, root, settings.rev)
+    if limits[1] is not None:
+        sha, rev_time = deadline_commit(git, root, sha, limits[1], settings.until)
     counts = list_text_files(git, sha)
-    files = select_files(counts, settings)
+    folders = [target.folder, settings.subfolder]
+    files = select_files(counts, settings, folders)
+    warnings: list[str] = []
+    for folder in folders:
+        if folder and not any(p.startswith(f"{folder}/") for p in counts):
+            raise RepositoryError(
+                f"{display_path(folder)} is not a folder with files at {settings.rev} in {root}"
+            )
+    listed, shown, file_warnings = read_ignore_revs_file(
+        git, root, found.bare, sha, settings.ignore_revs_file
+    )
+    warnings += file_warnings
+    ignore_revs = resolve_ignore_revs(git, [*settings.ex_revisions, *listed])
     return RepoContext(
         root=root,
         name=repository_name(found),
@@ -196,10 +298,13 @@ def prepare_repo(
         rev_time=rev_time,
         git=git,
         files=files,
-        ignore_revs=resolve_ignore_revs(git, settings.ex_revisions),
+        ignore_revs=ignore_revs,
         git_dir=found.git_dir,
         bare=found.bare,
         shallow_boundary=shallow_boundary(git),
+        folder=", ".join(f for f in folders if f),
+        ignore_revs_file=shown,
+        warnings=warnings,
     )
 
 
@@ -233,14 +338,26 @@ class _Driver:
         if self.progress is not None:
             self.progress(self.done, self.total, message)
 
-    def drive(self, futures: dict[Future[Any], str]) -> None:
+    def drive(self, futures: dict[Future[Any], str]) -> dict[Future[Any], GiguiError]:
+        """Waits for FUTURES; returns the ones that failed with an engine error (a
+        repository's own problem: the others go on). Cancellation and any other exception
+        stop everything."""
         pending: set[Future[Any]] = set(futures)
+        failed: dict[Future[Any], GiguiError] = {}
         try:
             while pending:
                 self.check()
                 finished, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    fut.result()
+                    exc = fut.exception()
+                    if exc is None:
+                        pass
+                    elif isinstance(exc, GiguiError) and not isinstance(
+                        exc, (AnalysisCancelled, InvalidSettingsError)
+                    ):
+                        failed[fut] = exc
+                    else:
+                        raise exc
                     self.step(futures[fut])
             self.check()
         except BaseException:
@@ -248,13 +365,18 @@ class _Driver:
             for fut in pending:
                 fut.cancel()
             raise
+        return failed
 
 
 def _workers(settings: Settings) -> int:
     return settings.max_workers or os.cpu_count() or 1
 
 
-def _blame_counts(ctx: RepoContext, path: str, settings: Settings) -> dict[Identity, int]:
+def _blame_counts(
+    ctx: RepoContext, path: str, settings: Settings, since: int | None
+) -> dict[Identity, int]:
+    """Lines per identity of PATH at the analyzed commit; with SINCE, lines of commits made
+    before it are counted under BEFORE_SINCE (shown, never credited)."""
     need_content = not settings.comments or not settings.empty_lines
     fb = run_blame(
         ctx.git,
@@ -279,10 +401,13 @@ def _blame_counts(ctx: RepoContext, path: str, settings: Settings) -> dict[Ident
                 if is_comment:
                     skip[i] = True
     counts: dict[Identity, int] = {}
-    idents: dict[str, Identity] = {
-        sha: (str(info.get("author", "")), str(info.get("email", "")))
-        for sha, info in fb.commits.items()
-    }
+    idents: dict[str, Identity] = {}
+    for sha, info in fb.commits.items():
+        committed = info.get("committer_time", 0)
+        if since is not None and isinstance(committed, int) and committed < since:
+            idents[sha] = BEFORE_SINCE
+        else:
+            idents[sha] = (str(info.get("author", "")), str(info.get("email", "")))
     for i, sha in enumerate(fb.line_shas):
         if skip is not None and skip[i]:
             continue
@@ -292,159 +417,10 @@ def _blame_counts(ctx: RepoContext, path: str, settings: Settings) -> dict[Ident
 
 
 # ---------------------------------------------------------------------------------------------
-# aggregation
+# results
 
 
-def _pct(part: float, whole: float) -> float:
-    return 100.0 * part / whole if whole else 0.0
-
-
-def aggregate(
-    ctx: RepoContext,
-    blame_counts: dict[str, dict[Identity, int]],
-    hist: HistoryResult,
-    settings: Settings,
-) -> dict[str, Any]:
-    identities: set[Identity] = set(hist.identities)
-    ident_lines: dict[Identity, int] = {}
-    for per in blame_counts.values():
-        for ident, n in per.items():
-            identities.add(ident)
-            ident_lines[ident] = ident_lines.get(ident, 0) + n
-    for per_file in hist.stats.values():
-        identities.update(per_file)
-    persons = merge_identities(identities, hist.identity_commits, ident_lines)
-    excluded = {
-        p.key for p in persons.values() if is_excluded(p, settings.ex_authors, settings.ex_emails)
-    }
-    by_key = {p.key: p for p in persons.values()}
-
-    # (person key, file) -> [lines, commits set, ins, dels, age_seconds]
-    cells: dict[tuple[int, str], list[Any]] = {}
-
-    def cell(key: int, path: str) -> list[Any]:
-        c = cells.get((key, path))
-        if c is None:
-            c = cells[(key, path)] = [0, set(), 0, 0, 0.0]
-        return c
-
-    for path, per in blame_counts.items():
-        for ident, n in per.items():
-            key = persons[ident].key
-            if key not in excluded:
-                cell(key, path)[0] += n
-    for path, per_file in hist.stats.items():
-        for ident, st in per_file.items():
-            key = persons[ident].key
-            if key in excluded:
-                continue
-            c = cell(key, path)
-            c[1] |= st.commits
-            c[2] += st.insertions
-            c[3] += st.deletions
-            c[4] += st.age_seconds
-
-    files_agg: dict[str, dict[str, Any]] = {
-        f: {"lines": 0, "commits": set(), "insertions": 0, "deletions": 0, "people": {}}
-        for f in ctx.files
-    }
-    people: dict[int, dict[str, Any]] = {}
-    for (key, path), (lines, commits, ins, dels, age_s) in cells.items():
-        fa = files_agg[path]
-        fa["lines"] += lines
-        fa["commits"] |= commits
-        fa["insertions"] += ins
-        fa["deletions"] += dels
-        fa["people"][key] = (lines, ins)
-        pa = people.get(key)
-        if pa is None:
-            pa = people[key] = {
-                "lines": 0,
-                "commits": set(),
-                "insertions": 0,
-                "deletions": 0,
-                "age_s": 0.0,
-                "files": 0,
-            }
-        pa["lines"] += lines
-        pa["commits"] |= commits
-        pa["insertions"] += ins
-        pa["deletions"] += dels
-        pa["age_s"] += age_s
-        pa["files"] += 1
-
-    total_lines = sum(fa["lines"] for fa in files_agg.values())
-    total_ins = sum(fa["insertions"] for fa in files_agg.values())
-    total_dels = sum(fa["deletions"] for fa in files_agg.values())
-    all_commits: set[str] = set()
-    for fa in files_agg.values():
-        all_commits |= fa["commits"]
-
-    authors = []
-    for key, pa in people.items():
-        p = by_key[key]
-        lines, ins = pa["lines"], pa["insertions"]
-        stability = min(100.0, 100.0 * lines / ins) if ins else (100.0 if lines else 0.0)
-        authors.append(
-            {
-                "name": p.name,
-                "email": p.email,
-                "names": p.names,
-                "emails": p.emails,
-                "commits": len(pa["commits"]),
-                "insertions": ins,
-                "deletions": pa["deletions"],
-                "lines": lines,
-                "lines_pct": _pct(lines, total_lines),
-                "insertions_pct": _pct(ins, total_ins),
-                "stability": stability,
-                "age": pa["age_s"] / ins / 86400.0 if ins else 0.0,
-                "files": pa["files"],
-            }
-        )
-    authors.sort(key=lambda a: (-a["lines"], -a["insertions"], a["name"], a["email"]))
-
-    files_out = []
-    for path in ctx.files:
-        fa = files_agg[path]
-        top = None
-        if fa["people"]:
-            best = min(
-                fa["people"].items(),
-                key=lambda kv: (-kv[1][0], -kv[1][1], by_key[kv[0]].name),
-            )
-            top = by_key[best[0]].name
-        files_out.append(
-            {
-                "path": display_path(path),
-                "lines": fa["lines"],
-                "commits": len(fa["commits"]),
-                "insertions": fa["insertions"],
-                "deletions": fa["deletions"],
-                "authors": len(fa["people"]),
-                "top_author": top,
-            }
-        )
-    files_out.sort(key=lambda f: (-f["lines"], f["path"]))
-
-    authors_files = []
-    for (key, path), (lines, commits, ins, dels, _age) in cells.items():
-        p = by_key[key]
-        flines = files_agg[path]["lines"]
-        authors_files.append(
-            {
-                "author": p.name,
-                "email": p.email,
-                "path": display_path(path),
-                "lines": lines,
-                "commits": len(commits),
-                "insertions": ins,
-                "deletions": dels,
-                "lines_pct": _pct(lines, flines),
-            }
-        )
-    authors_files.sort(key=lambda r: (r["path"], -r["lines"], -r["insertions"], r["author"]))
-
+def repository_result(ctx: RepoContext, data: TableInput, settings: Settings) -> dict[str, Any]:
     return {
         "name": ctx.name,
         "path": display_path(ctx.root),
@@ -453,25 +429,37 @@ def aggregate(
         "bare": ctx.bare,
         "shallow": bool(ctx.shallow_boundary),
         "history_cut_at": ctx.shallow_boundary,
+        "subfolder": display_path(ctx.folder),
+        "blame_ignored_revisions": ctx.ignore_revs,
+        "ignore_revs_file": ctx.ignore_revs_file,
         "warnings": repository_warnings(ctx),
-        "authors": authors,
-        "files": files_out,
-        "authors_files": authors_files,
-        "totals": {
-            "lines": total_lines,
-            "commits": len(all_commits),
-            "insertions": total_ins,
-            "deletions": total_dels,
-            "files": len(files_out),
-            "authors": len(authors),
-        },
+        **tables.build(data, settings),
+        "settings": settings.model_dump(mode="json"),
+    }
+
+
+def combined_result(
+    parts: list[tuple[RepoContext, TableInput]], settings: Settings
+) -> dict[str, Any]:
+    """One view of several repositories: persons merged across them, files shown under
+    their repository's name."""
+    names: dict[str, int] = {}
+    named = []
+    for ctx, data in parts:
+        n = names[ctx.name] = names.get(ctx.name, 0) + 1
+        named.append((ctx.name if n == 1 else f"{ctx.name}~{n}", data))
+    merged = tables.merge_inputs(named)
+    return {
+        "name": "combined",
+        "repositories": [display_path(ctx.root) for ctx, _ in parts],
+        **tables.build(merged, settings),
         "settings": settings.model_dump(mode="json"),
     }
 
 
 def repository_warnings(ctx: RepoContext) -> list[str]:
     """What a reader of the numbers must know about the repository."""
-    warnings = []
+    warnings = list(ctx.warnings)
     if ctx.shallow_boundary:
         n = len(ctx.shallow_boundary)
         warnings.append(
@@ -487,19 +475,47 @@ def repository_warnings(ctx: RepoContext) -> list[str]:
 # entry points
 
 
-def _unique_roots(
-    settings: Settings, event: threading.Event, counter: CallCounter, driver: _Driver
-) -> list[RepoContext]:
-    contexts: list[RepoContext] = []
-    seen: set[str] = set()
-    for path in settings.input_fstrs:
-        driver.check()
-        ctx = prepare_repo(os.path.expanduser(path), settings, event, counter)
-        if ctx.root in seen:
-            continue
-        seen.add(ctx.root)
-        contexts.append(ctx)
-    return contexts
+def _error_entry(path: str, exc: BaseException) -> dict[str, str]:
+    return {"path": display_path(path), "error": str(exc)}
+
+
+def _prepare_all(
+    settings: Settings,
+    limits: tuple[int | None, int | None],
+    pool: ThreadPoolExecutor,
+    driver: _Driver,
+    counter: CallCounter,
+) -> tuple[list[RepoContext], list[dict[str, str]], list[tuple[str, GiguiError]]]:
+    """The repositories of the settings' inputs, prepared in parallel; an error entry for
+    every input or repository that cannot be analyzed."""
+    targets, input_errors = resolve_inputs(settings.input_fstrs, settings.depth, counter)
+    failures: list[tuple[str, GiguiError]] = [
+        (e.path, RepositoryError(e.error)) for e in input_errors
+    ]
+    futures = {
+        pool.submit(prepare_repo, t, settings, limits, driver.event, counter): t for t in targets
+    }
+    driver.total += len(futures)
+    labels = {f: f"{display_path(t.root.path)}: preparing" for f, t in futures.items()}
+    failed = driver.drive(labels)
+    contexts = []
+    for fut, target in futures.items():
+        if fut in failed:
+            failures.append((target.root.path, failed[fut]))
+        else:
+            contexts.append(fut.result())
+    errors = [_error_entry(path, exc) for path, exc in failures]
+    return contexts, errors, failures
+
+
+def _all_failed(failures: list[tuple[str, GiguiError]]) -> GiguiError:
+    """The error of an analysis none of whose repositories could be analyzed."""
+    if len(failures) == 1:
+        return failures[0][1]
+    if not failures:
+        return RepositoryError("no repository to analyze (setting input_fstrs is empty)")
+    lines = "; ".join(f"{display_path(p)}: {e}" for p, e in failures)
+    return RepositoryError(f"no repository could be analyzed: {lines}")
 
 
 def execute_analysis(
@@ -510,24 +526,19 @@ def execute_analysis(
     event = threading.Event()
     driver = _Driver(0, progress, cancel, event)
     limits = date_limits(settings.since, settings.until)
-    contexts = _unique_roots(settings, event, counter, driver)
-    plans = [_plan(ctx, settings, limits) for ctx in contexts]
-    driver.total = sum(len(p.to_blame) + 1 for p in plans)
     workers = _workers(settings)
-    results = []
-    log_seconds = 0.0
-    blame_seconds = 0.0
-    files_blamed = 0
-    files_reused = 0
-    log_modes: list[str] = []
-    log_fallbacks: list[str] = []
-    commits_walked = 0
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gigui") as pool:
-        for plan in plans:
+        contexts, errors, failures = _prepare_all(settings, limits, pool, driver, counter)
+        plans = [_plan(ctx, settings, limits) for ctx in contexts]
+        driver.total += sum(len(p.to_blame) + 1 for p in plans)
+        # Every repository's jobs share the pool: a class folder of small repositories
+        # keeps every worker busy.
+        labels: dict[Future[Any], str] = {}
+        owner: dict[Future[Any], int] = {}
+        for i, plan in enumerate(plans):
             ctx = plan.ctx
-            timing: dict[str, float] = {}
 
-            def log_job(plan: _Plan = plan, timing: dict[str, float] = timing) -> HistoryOutcome:
+            def log_job(plan: _Plan = plan) -> HistoryOutcome:
                 t = time.perf_counter()
                 try:
                     return incremental.history(
@@ -540,47 +551,72 @@ def execute_analysis(
                         plan.ancestry,
                     )
                 finally:
-                    timing["log"] = time.perf_counter() - t
+                    plan.log_seconds = time.perf_counter() - t
 
-            log_future = pool.submit(log_job)
-            futures: dict[Future[Any], str] = {log_future: f"{ctx.name}: history"}
-            blame_futures: dict[str, Future[Any]] = {}
-            tb = time.perf_counter()
+            plan.log_future = pool.submit(log_job)
+            labels[plan.log_future] = f"{ctx.name}: history"
+            owner[plan.log_future] = i
             for path in plan.to_blame:
-                fut = pool.submit(_blame_counts, ctx, path, settings)
-                blame_futures[path] = fut
-                futures[fut] = f"{ctx.name}: {path}"
-            driver.drive(futures)
-            if blame_futures:
-                blame_seconds += time.perf_counter() - tb
-            files_blamed += len(blame_futures)
-            files_reused += len(plan.reused)
-            log_seconds += timing.get("log", 0.0)
-            blame_counts: dict[str, dict[Identity, int]] = {}
-            if settings.blame:
-                known = {**plan.reused, **{p: f.result() for p, f in blame_futures.items()}}
-                incremental.store_blame(plan.blame_key, ctx.sha, known)
-                blame_counts = {p: known[p] for p in ctx.files}
-            outcome: HistoryOutcome = log_future.result()
-            log_modes.append(outcome.mode)
-            if outcome.fallback:
-                log_fallbacks.append(f"{ctx.name}: {outcome.fallback}")
-            commits_walked += outcome.result.commits_walked
-            results.append(aggregate(ctx, blame_counts, outcome.result, settings))
+                fut = pool.submit(_blame_counts, ctx, path, settings, limits[0])
+                plan.blame_futures[path] = fut
+                labels[fut] = f"{ctx.name}: {display_path(path)}"
+                owner[fut] = i
+        tb = time.perf_counter()
+        failed = driver.drive(labels)
+        blame_seconds = time.perf_counter() - tb if any(p.blame_futures for p in plans) else 0.0
+    broken: dict[int, GiguiError] = {}
+    for fut, exc in failed.items():
+        broken.setdefault(owner[fut], exc)
+    results = []
+    parts: list[tuple[RepoContext, TableInput]] = []
+    log_modes: list[str] = []
+    log_fallbacks: list[str] = []
+    for i, plan in enumerate(plans):
+        ctx = plan.ctx
+        if i in broken:
+            failures.append((ctx.root, broken[i]))
+            errors.append(_error_entry(ctx.root, broken[i]))
+            continue
+        blame_counts: dict[str, dict[Identity, int]] = {}
+        if settings.blame:
+            known = {**plan.reused, **{p: f.result() for p, f in plan.blame_futures.items()}}
+            incremental.store_blame(plan.blame_key, ctx.sha, known)
+            blame_counts = {p: known[p] for p in ctx.files}
+        outcome: HistoryOutcome = plan.log_future.result()
+        log_modes.append(outcome.mode)
+        if outcome.fallback:
+            log_fallbacks.append(f"{ctx.name}: {outcome.fallback}")
+        data = TableInput(
+            files=ctx.files,
+            blame_counts=blame_counts,
+            history=outcome.result,
+            renamed=outcome.result.renamed,
+        )
+        parts.append((ctx, data))
+        results.append(repository_result(ctx, data, settings))
+    if not results:
+        raise _all_failed(failures)
     return {
         "repositories": results,
+        "errors": errors,
+        "combined": combined_result(parts, settings) if settings.combined else None,
         "performance_stats": {
             "total_seconds": time.perf_counter() - t0,
-            "log_seconds": log_seconds,
+            "log_seconds": sum(p.log_seconds for p in plans),
             "blame_seconds": blame_seconds,
-            "files_blamed": files_blamed,
-            "files_reused": files_reused,
+            "files_blamed": sum(len(p.blame_futures) for p in plans),
+            "files_reused": sum(len(p.reused) for p in plans),
             "log_incremental": bool(log_modes) and all(m != "full" for m in log_modes),
             "log_modes": log_modes,
             "log_fallbacks": log_fallbacks,
-            "log_commits_walked": commits_walked,
+            "log_commits_walked": sum(
+                p.log_future.result().result.commits_walked
+                for i, p in enumerate(plans)
+                if i not in broken and p.log_future is not None
+            ),
             "git_calls": counter.count,
             "workers": workers,
+            "repositories": len(results),
         },
     }
 
@@ -596,16 +632,22 @@ class _Plan:
     reused: dict[str, dict[Identity, int]] = field(default_factory=dict)
     #: files to blame now
     to_blame: list[str] = field(default_factory=list)
+    log_future: Future[HistoryOutcome] | None = None
+    blame_futures: dict[str, Future[dict[Identity, int]]] = field(default_factory=dict)
+    log_seconds: float = 0.0
 
 
 def _plan(ctx: RepoContext, settings: Settings, limits: tuple[int | None, int | None]) -> _Plan:
     """What an analysis of CTX can take from earlier analyses, and what it must compute."""
-    lo, hi = limits
+    since, _until = limits
+    # `until` is applied by analyzing the commit the branch pointed to then (ctx.sha): its
+    # whole history is the history up to that moment.
     filters = LogFilters(
-        min_time=lo,
-        max_time=hi,
+        min_time=since,
+        max_time=None,
         ex_revisions=tuple(settings.ex_revisions),
         ex_messages=tuple(settings.ex_messages),
+        timeline=settings.timeline,
     )
     env = incremental.env_fingerprint(ctx.root, ctx.git_dir)
     plan = _Plan(
@@ -615,7 +657,7 @@ def _plan(ctx: RepoContext, settings: Settings, limits: tuple[int | None, int | 
         ancestry=incremental.Ancestry(ctx.git),
     )
     if settings.blame:
-        plan.blame_key = incremental.blame_key(ctx.root, env, settings, ctx.ignore_revs)
+        plan.blame_key = incremental.blame_key(ctx.root, env, settings, ctx.ignore_revs, since)
         plan.reused, _base = incremental.reusable_blame(
             plan.blame_key, ctx.sha, ctx.files, plan.ancestry
         )
@@ -648,7 +690,14 @@ def get_blame_data(
     counter = CallCounter()
     event = threading.Event()
     driver = _Driver(0, progress, cancel, event)
-    contexts = _unique_roots(settings, event, counter, driver)
+    limits = date_limits(settings.since, settings.until)
+    targets, input_errors = resolve_inputs(settings.input_fstrs, settings.depth, counter)
+    if input_errors:
+        raise RepositoryError(input_errors[0].error)
+    contexts = []
+    for target in targets:
+        driver.check()
+        contexts.append(prepare_repo(target, settings, limits, event, counter))
     plans: list[tuple[RepoContext, list[str]]] = []
     for ctx in contexts:
         if files is None:

@@ -62,6 +62,9 @@ class Stat:
     insertions: int = 0
     deletions: int = 0
     age_seconds: float = 0.0  # sum of insertions * (rev_time - author_time)
+    #: (commit, author time, insertions, deletions) of each counted row, for the timeline;
+    #: None unless the walk's filters ask for it
+    events: list[tuple[str, int, int, int]] | None = None
 
 
 @dataclass
@@ -72,6 +75,8 @@ class HistoryResult:
     identity_commits: dict[Identity, int] = field(default_factory=dict)
     #: every identity of a non-merge commit inside the date window
     identities: set[Identity] = field(default_factory=set)
+    #: analyzed file -> the earlier paths its counted history had
+    renamed: dict[str, set[str]] = field(default_factory=dict)
     commits_walked: int = 0
     #: True when, at some commit, one path led to different analyzed files through different
     #: children (the first child walked wins): results built on such a walk depend on the
@@ -250,6 +255,8 @@ class LogFilters:
     max_time: int | None = None  # keep commit_time <= max_time (--until)
     ex_revisions: tuple[str, ...] = ()
     ex_messages: tuple[str, ...] = ()
+    #: keep each counted row's commit and date (Stat.events) for the timeline
+    timeline: bool = False
 
     def in_window(self, rec: CommitRecord) -> bool:
         if self.min_time is not None and rec.commit_time < self.min_time:
@@ -438,18 +445,27 @@ def walk(
                     if target is None:
                         continue
                     counted = True
+                    if path != target:
+                        earlier = res.renamed.get(target)
+                        if earlier is None:
+                            earlier = res.renamed[target] = set()
+                        earlier.add(path)
                     per_file = stats.get(target)
                     if per_file is None:
                         per_file = stats[target] = {}
                     st = per_file.get(ident)
                     if st is None:
                         st = per_file[ident] = Stat()
+                        if filters.timeline:
+                            st.events = []
                     st.commits.add(rec.sha)
                     if ins > 0:
                         st.insertions += ins
                         st.age_seconds += ins * age
                     if dels > 0:
                         st.deletions += dels
+                    if st.events is not None:
+                        st.events.append((rec.sha, rec.author_time, max(ins, 0), max(dels, 0)))
                 if counted:
                     res.identity_commits[ident] = res.identity_commits.get(ident, 0) + 1
         if pm is None or not pm.d or not rec.parents:

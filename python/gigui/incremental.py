@@ -200,7 +200,11 @@ def _first_parent_touched(git: Git, old: str, new: str) -> set[str] | None:
 
 
 def blame_key(
-    root: str, env: tuple[Any, ...], settings: Settings, ignore_revs: Iterable[str]
+    root: str,
+    env: tuple[Any, ...],
+    settings: Settings,
+    ignore_revs: Iterable[str],
+    since: int | None = None,
 ) -> tuple[Any, ...]:
     return (
         root,
@@ -210,6 +214,7 @@ def blame_key(
         settings.comments,
         settings.empty_lines,
         tuple(ignore_revs),
+        since,
     )
 
 
@@ -247,6 +252,7 @@ def history_key(root: str, env: tuple[Any, ...], filters: LogFilters) -> tuple[A
         filters.max_time,
         tuple(filters.ex_revisions),
         tuple(filters.ex_messages),
+        filters.timeline,
     )
 
 
@@ -342,13 +348,23 @@ def _rekey(res: HistoryResult, cached: CachedHistory, pm: dict[str, str], rev_ti
             age = st.age_seconds + st.insertions * delta
             cur = per.get(ident)
             if cur is None:
-                # the commit set is shared with the cache: nothing mutates it afterwards
-                per[ident] = Stat(st.commits, st.insertions, st.deletions, age)
+                # the commit set and events are shared with the cache: nothing mutates them
+                # afterwards (a later merge below replaces them)
+                per[ident] = Stat(st.commits, st.insertions, st.deletions, age, st.events)
             else:
                 cur.commits = cur.commits | st.commits
                 cur.insertions += st.insertions
                 cur.deletions += st.deletions
                 cur.age_seconds += age
+                if cur.events is not None or st.events is not None:
+                    cur.events = [*(cur.events or ()), *(st.events or ())]
+        old_names = cached.result.renamed.get(path, ())
+        if path != target or old_names:
+            names = res.renamed.get(target)
+            names = res.renamed[target] = set(names or ())
+            names.update(old_names)
+            if path != target:
+                names.add(path)
     res.identities |= cached.result.identities
     res.conflicts = res.conflicts or cached.result.conflicts
     # a commit counts for its identity when one of its rows counted toward some file

@@ -5,8 +5,11 @@ fields its request sets, over the saved settings, over the defaults here.
 
 Notes on semantics:
 
-* ``since``/``until`` restrict which commits count for ``commits``/``insertions``/``deletions``
-  (committer date, exactly like ``git log --since/--until``); ``lines`` (blame) is unaffected.
+* ``until`` is a deadline: the analyzed commit is the last one of ``rev``'s first-parent line
+  committed by then (the branch as it was), and everything is computed at that commit.
+* ``since`` counts only commits committed since then, and credits only blamed lines of such
+  commits (the others are ``lines_before_since``). The README's "What the numbers mean" and
+  "Settings" sections are the full definitions.
 * ``ex_authors``/``ex_emails`` are fnmatch patterns, case-insensitive, matched against every
   alias of a person; an excluded person's lines and rows are dropped from all tables and totals.
 * ``ex_revisions`` are sha prefixes: such commits are not counted in the log pass and are given
@@ -47,12 +50,40 @@ if TYPE_CHECKING:
         empty_lines: bool
         max_workers: int | None
         blame: bool
+        depth: int
+        subfolder: str
+        combined: bool
+        ignore_revs_file: str
+        scaled_percentages: bool
+        show_renames: bool
+        deletions: bool
+        sort_by: str
+        top: int
+        timeline: bool
+        timeline_period: str
 
 
 log = logging.getLogger("gigui.settings")
 
 APP_NAME = "gitinspector-lsp"
 SETTINGS_FILE = "settings.json"
+#: The ignore-revs file GitHub, GitLens and gitsigns use when a repository has one.
+DEFAULT_IGNORE_REVS_FILE = ".git-blame-ignore-revs"
+#: Columns the authors and files tables can be sorted by (numbers: largest first; text: A-Z).
+SORT_COLUMNS = (
+    "lines",
+    "commits",
+    "insertions",
+    "deletions",
+    "stability",
+    "age",
+    "files",
+    "authors",
+    "name",
+    "email",
+    "path",
+)
+TIMELINE_PERIODS = ("week", "month", "quarter", "year")
 
 
 @cache
@@ -82,6 +113,51 @@ def _model() -> type[Settings]:
         empty_lines: bool = True
         max_workers: int | None = Field(default=None, ge=1)
         blame: bool = True
+        depth: int = Field(default=5, ge=0, le=64)
+        subfolder: str = ""
+        combined: bool = False
+        ignore_revs_file: str = DEFAULT_IGNORE_REVS_FILE
+        scaled_percentages: bool = False
+        show_renames: bool = False
+        deletions: bool = True
+        sort_by: str = "lines"
+        top: int = Field(default=0, ge=0)
+        timeline: bool = False
+        timeline_period: str = "month"
+
+        @field_validator("subfolder")
+        @classmethod
+        def _check_subfolder(cls, v: str) -> str:
+            v = v.strip().replace("\\", "/").strip("/")
+            if "\0" in v or v.startswith("-"):
+                raise ValueError("must be a folder of the repository")
+            parts = [p for p in v.split("/") if p not in ("", ".")]
+            if ".." in parts:
+                raise ValueError("must stay inside the repository (no '..')")
+            return "/".join(parts)
+
+        @field_validator("ignore_revs_file")
+        @classmethod
+        def _check_ignore_revs_file(cls, v: str) -> str:
+            if "\0" in v or "\n" in v:
+                raise ValueError("must be a file path")
+            return v.strip()
+
+        @field_validator("sort_by")
+        @classmethod
+        def _check_sort_by(cls, v: str) -> str:
+            v = v.strip().lower().replace("-", "_")
+            if v not in SORT_COLUMNS:
+                raise ValueError(f"{v!r} is not a column; one of: {', '.join(SORT_COLUMNS)}")
+            return v
+
+        @field_validator("timeline_period")
+        @classmethod
+        def _check_period(cls, v: str) -> str:
+            v = v.strip().lower()
+            if v not in TIMELINE_PERIODS:
+                raise ValueError(f"{v!r} is not a period; one of: {', '.join(TIMELINE_PERIODS)}")
+            return v
 
         @field_validator("rev")
         @classmethod

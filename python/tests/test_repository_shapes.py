@@ -115,5 +115,9 @@ def test_dates_git_reads_are_taken(project: Path) -> None:
     repo = analyze(project, since=f"@{middle}")
     commits = set(run_git(project, "rev-list", "--no-merges", f"--since={middle}", "HEAD").split())
     assert 0 < repo["totals"]["commits"] <= len(commits)
-    for value in ("2 weeks ago", "yesterday", "2015-01-01", "2015-01-01T10:00:00Z", "now"):
+    for value in ("2 weeks ago", "yesterday", "now"):
         analyze(project, until=value)
+    # before the first commit the branch did not exist yet: an error that says so
+    for value in ("2015-01-01", "2015-01-01T10:00:00Z", f"@{first - 1}"):
+        with pytest.raises(RepositoryError, match=r"was made by until"):
+            analyze(project, until=value)

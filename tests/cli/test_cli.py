@@ -54,7 +54,9 @@ def test_analyze_table_lists_every_author_with_lines(daemon_bin, isolated_env, r
     out = run_cli(daemon_bin, "analyze", str(rich_repo), "--files", env=isolated_env)
     assert out.returncode == 0, out.stderr
     exp = expected(rich_repo)
-    header, *rows = [line for line in out.stdout.splitlines()[1:] if line.strip()]
+    lines = [line for line in out.stdout.splitlines() if line.strip()]
+    authors = lines[lines.index("Authors") + 1 : lines.index("Files")]
+    header, *rows = authors
     assert header.split()[:2] == ["Author", "Email"]
     for (names, _emails), person in exp["persons"].items():
         assert any(

@@ -117,7 +117,7 @@ def _children(pid: int) -> list[int]:
 def stuck(start_daemon, tmp_path: Path):
     repo = GitRepo(tmp_path / "repo")
     repo.commit("one", ("A", "a@example.com"), {"a.py": "x = 1\n"})
-    client = start_daemon(_slow_git(tmp_path))
+    client = start_daemon({**_slow_git(tmp_path), "GITINSPECTOR_LOG": "debug"})
     client.initialize(repo.root)
     uri = client.open_document(repo.root / "a.py")
     return client, uri
@@ -141,12 +141,16 @@ def test_cancellation_and_quick_requests_get_through_a_flood_of_stuck_requests(s
 
 def test_the_editor_going_away_ends_the_daemon_and_its_git(stuck) -> None:
     client, uri = stuck
-    client.send_request("gitinspector/blame", {"textDocument": {"uri": uri}})
-    deadline = time.monotonic() + 10
-    while not _children(client.proc.pid) and time.monotonic() < deadline:
+    _id, answer = client.send_request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    deadline = time.monotonic() + 20
+    while not _children(client.proc.pid) and not answer.done() and time.monotonic() < deadline:
         time.sleep(0.05)
     git = _children(client.proc.pid)
-    assert git, "the stuck git blame runs"
+    assert git, (
+        "the stuck git blame runs; "
+        f"answer: {answer.result() if answer.done() else 'none yet'}; "
+        f"daemon log: {client.stderr_path.read_text(errors='replace')[-3000:]}"
+    )
     started = time.monotonic()
     client.proc.stdin.close()
     # within a second on a quiet machine; the bound leaves room for a loaded one

@@ -32,16 +32,27 @@ def _path(p: str | bytes) -> bytes:
     return p if isinstance(p, bytes) else p.encode("utf-8", "surrogateescape")
 
 
-def blame_lines(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[tuple[str, str, str]]:
-    """Per final line: (sha, author, author-mail without <>), from plain porcelain."""
-    out = run_git_bytes(repo, "blame", "--porcelain", rev, "--", _path(path))
+def blame_lines(
+    repo: Path, path: str | bytes, rev: str = "HEAD", args: tuple[str, ...] = ()
+) -> list[tuple[str, str, str]]:
+    """Per final line: (sha, author, author-mail without <>), from plain porcelain (ARGS:
+    more `git blame` options)."""
+    return [(sha, name, email) for sha, name, email, _ct in _blame(repo, path, rev, args)]
+
+
+def _blame(
+    repo: Path, path: str | bytes, rev: str, args: tuple[str, ...]
+) -> list[tuple[str, str, str, int]]:
+    """Per final line: (sha, author, author-mail, committer time)."""
+    out = run_git_bytes(repo, "blame", "--porcelain", *args, rev, "--", _path(path))
     authors: dict[str, str] = {}
     names: dict[str, str] = {}
+    committed: dict[str, int] = {}
     result = []
     sha = None
     for raw in out.split(b"\n"):
         if raw.startswith(b"\t"):
-            result.append((sha, names[sha], authors[sha]))
+            result.append((sha, names[sha], authors[sha], committed[sha]))
             sha = None
         elif sha is None and raw:
             sha = raw.split(b" ")[0].decode()
@@ -49,6 +60,8 @@ def blame_lines(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[tuple[
             names[sha] = text(raw[len(b"author ") :])
         elif raw.startswith(b"author-mail "):
             authors[sha] = text(raw[len(b"author-mail ") :]).strip("<>")
+        elif raw.startswith(b"committer-time "):
+            committed[sha] = int(raw[len(b"committer-time ") :])
     return result
 
 
@@ -118,7 +131,7 @@ def _status_entries(toks: list[bytes]) -> list[tuple[str, bytes | None, bytes]]:
 
 def log_commits(repo: Path, rev: str = "HEAD") -> dict[str, dict]:
     """Non-merge commits reachable from REV: identity, numstat rows, name-status entries."""
-    fmt = "--format=%x01%H%x00%aN%x00%aE%x00"
+    fmt = "--format=%x01%H%x00%aN%x00%aE%x00%at%x00%ct%x00%s%x00"
     numstat = run_git_bytes(repo, "log", "--no-merges", "-M", "--numstat", "-z", fmt, rev)
     status = run_git_bytes(
         repo, "log", "--no-merges", "-M", "--name-status", "-z", "--format=%x01%H%x00", rev
@@ -131,7 +144,10 @@ def log_commits(repo: Path, rev: str = "HEAD") -> dict[str, dict]:
             "sha": sha,
             "name": text(toks[1]),
             "email": text(toks[2]),
-            "rows": _numstat_rows(toks[3:]),
+            "author_time": int(toks[3]),
+            "commit_time": int(toks[4]),
+            "subject": text(toks[5]),
+            "rows": _numstat_rows(toks[6:]),
         }
     for chunk in status.split(b"\x01")[1:]:
         toks = [t.strip(b"\n") for t in chunk.split(b"\0")]
@@ -152,8 +168,11 @@ def _undo(fates: dict[bytes, bytes], entries) -> dict[bytes, bytes]:
     return before
 
 
-def counted_rows(repo: Path, files: list[bytes], rev: str = "HEAD") -> list[tuple]:
-    """(sha, identity, ins, dels, file at REV) for every numstat row that counts."""
+def counted_rows(
+    repo: Path, files: list[bytes], rev: str = "HEAD", counts=lambda commit: True
+) -> list[tuple]:
+    """(sha, identity, ins, dels, file at REV) for every numstat row that counts (of the
+    commits COUNTS accepts)."""
     commits = log_commits(repo, rev)
     order = [
         ln.split()
@@ -175,7 +194,7 @@ def counted_rows(repo: Path, files: list[bytes], rev: str = "HEAD") -> list[tupl
         if len(parents) <= 1:
             c = commits[sha]
             for ins, dels, p in c["rows"]:
-                if p in fates:
+                if p in fates and counts(c):
                     rows.append((sha, (c["name"], c["email"]), ins, dels, fates[p]))
             if parents:
                 pending.setdefault(parents[0], []).append((rank, _undo(fates, c["status"])))
@@ -201,20 +220,50 @@ def group_identities(identities: set[tuple[str, str]]) -> list[set[tuple[str, st
     return groups
 
 
-def expected(repo: Path, rev: str = "HEAD") -> dict:
-    """Per file (readable name) and per person: lines, commits, insertions, deletions."""
-    files = head_file_paths(repo, rev)
+def expected(
+    repo: Path,
+    rev: str = "HEAD",
+    *,
+    since: int | None = None,
+    blame_args: tuple[str, ...] = (),
+    folder: str = "",
+    ex_messages: tuple[str, ...] = (),
+    period=None,
+) -> dict:
+    """Per file (readable name) and per person: lines, commits, insertions, deletions.
+
+    SINCE (a timestamp): only commits made (committer date) since then count, and blamed
+    lines of older commits are not credited (``before_since`` per file). BLAME_ARGS: more
+    `git blame` options. FOLDER: only files under it. EX_MESSAGES: fnmatch patterns of
+    subjects whose commits do not count. PERIOD (author time -> label): also the timeline,
+    (label, person) -> commits, insertions, deletions."""
+    import fnmatch
+
+    files = [
+        f for f in head_file_paths(repo, rev) if not folder or f.startswith(_path(folder + "/"))
+    ]
     commits = log_commits(repo, rev)
-    identities = {(c["name"], c["email"]) for c in commits.values()}
+
+    def counts(c: dict) -> bool:
+        if since is not None and c["commit_time"] < since:
+            return False
+        subject = c["subject"].lower()
+        return not any(fnmatch.fnmatchcase(subject, p.lower()) for p in ex_messages)
+
+    identities = {(c["name"], c["email"]) for c in commits.values() if counts(c)}
     file_lines: dict[bytes, dict[tuple[str, str], int]] = {}
+    before_since: dict[bytes, int] = {}
     for f in files:
         per: dict[tuple[str, str], int] = defaultdict(int)
-        for _sha, name, email in blame_lines(repo, f, rev):
+        for _sha, name, email, committed in _blame(repo, f, rev, blame_args):
+            if since is not None and committed < since:
+                before_since[f] = before_since.get(f, 0) + 1
+                continue
             per[(name, email)] += 1
             identities.add((name, email))
         file_lines[f] = per
     file_rows: dict[bytes, list] = {f: [] for f in files}
-    for sha, ident, ins, dels, f in counted_rows(repo, files, rev):
+    for sha, ident, ins, dels, f in counted_rows(repo, files, rev, counts):
         file_rows[f].append((sha, ident, ins, dels))
     groups = group_identities(identities)
 
@@ -247,10 +296,25 @@ def expected(repo: Path, rev: str = "HEAD") -> dict:
             "insertions": fins,
             "deletions": fdels,
         }
-    return {
+        if since is not None:
+            per_file[text(f)]["lines_before_since"] = before_since.get(f, 0)
+    result = {
         "files": per_file,
         "persons": {k: {**v, "commits": len(v["commits"])} for k, v in persons.items()},
     }
+    if period is not None:
+        timeline: dict = defaultdict(lambda: [set(), 0, 0])
+        for f in files:
+            for sha, ident, ins, dels in file_rows[f]:
+                cell = timeline[(period(commits[sha]["author_time"]), key_of(ident))]
+                cell[0].add(sha)
+                cell[1] += ins
+                cell[2] += dels
+        result["timeline"] = {
+            k: {"commits": len(c), "insertions": i, "deletions": d}
+            for k, (c, i, d) in timeline.items()
+        }
+    return result
 
 
 def person_key(author: dict) -> tuple:
@@ -258,10 +322,11 @@ def person_key(author: dict) -> tuple:
     return (tuple(sorted(set(author["names"]))), tuple(sorted(set(author["emails"]))))
 
 
-def assert_matches(repo: Path, analyzed: dict, rev: str = "HEAD") -> dict:
+def assert_matches(repo: Path, analyzed: dict, rev: str = "HEAD", **options) -> dict:
     """Asserts that one repository's analysis result has exactly the oracle's files and
-    persons, with their numbers; returns the oracle's expectation."""
-    exp = expected(repo, rev)
+    persons, with their numbers (OPTIONS: those of `expected`); returns the oracle's
+    expectation."""
+    exp = expected(repo, rev, **options)
     files = {f["path"]: f for f in analyzed["files"]}
     assert sorted(files) == sorted(exp["files"])
     for path, want in exp["files"].items():

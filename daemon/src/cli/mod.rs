@@ -33,12 +33,32 @@ pub enum Format {
     Json,
 }
 
-/// Prints a command's error as one line on stderr.
+/// A command's failure whose lines are already on stderr (`analyze` with
+/// some paths failed): exit status 1, no further line.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("errors reported above")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// One error line on stderr, as every command prints its errors.
+pub fn error_line(message: impl std::fmt::Display) {
+    eprintln!("gitinspector-lsp: error: {message}");
+}
+
+/// Prints a command's error as one line on stderr (none when the command
+/// reported its errors itself); the exit status is 1 on any error.
 pub fn report(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.is::<Reported>() => ExitCode::FAILURE,
         Err(err) => {
-            eprintln!("gitinspector-lsp: error: {err:#}");
+            error_line(format_args!("{err:#}"));
             ExitCode::FAILURE
         }
     }

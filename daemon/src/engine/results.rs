@@ -12,9 +12,21 @@ use serde_json::Value;
 #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct AnalysisResult {
     pub repositories: Vec<RepositoryResult>,
+    /// Inputs and repositories that could not be analyzed (the others were).
+    #[serde(default)]
+    pub errors: Vec<InputError>,
+    /// All repositories as one (setting `combined`).
+    #[serde(default)]
+    pub combined: Option<Tables>,
     /// Timings of the run (engine API field names, as reported).
     #[serde(default)]
     pub performance_stats: Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputError {
+    pub path: String,
+    pub error: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,10 +43,28 @@ pub struct RepositoryResult {
     #[serde(default)]
     pub history_cut_at: Vec<String>,
     #[serde(default)]
+    pub subfolder: String,
+    #[serde(default)]
+    pub ignore_revs_file: String,
+    #[serde(default)]
+    pub blame_ignored_revisions: Vec<String>,
+    #[serde(default)]
     pub warnings: Vec<String>,
+    #[serde(flatten)]
+    pub tables: Tables,
+}
+
+/// The tables of one repository, or of several combined.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
+pub struct Tables {
     pub authors: Vec<AuthorRow>,
     pub files: Vec<FileRow>,
     pub authors_files: Vec<AuthorFileRow>,
+    #[serde(default)]
+    pub files_authors: Vec<AuthorFileRow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
     pub totals: Totals,
     /// The settings the analysis ran with (the engine API's own names).
     #[serde(default)]
@@ -50,10 +80,16 @@ pub struct AuthorRow {
     pub emails: Vec<String>,
     pub commits: u64,
     pub insertions: u64,
-    pub deletions: u64,
+    /// Absent when the `deletions` setting is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletions: Option<u64>,
     pub lines: u64,
     pub lines_pct: f64,
     pub insertions_pct: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaled_lines_pct: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaled_insertions_pct: Option<f64>,
     pub stability: f64,
     pub age: f64,
     pub files: u64,
@@ -64,11 +100,24 @@ pub struct AuthorRow {
 pub struct FileRow {
     pub path: String,
     pub lines: u64,
+    #[serde(default)]
+    pub lines_pct: f64,
     pub commits: u64,
     pub insertions: u64,
-    pub deletions: u64,
+    #[serde(default)]
+    pub insertions_pct: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletions: Option<u64>,
+    #[serde(default)]
+    pub stability: f64,
+    #[serde(default)]
+    pub age: f64,
     pub authors: u64,
     pub top_author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines_before_since: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -80,8 +129,28 @@ pub struct AuthorFileRow {
     pub lines: u64,
     pub commits: u64,
     pub insertions: u64,
-    pub deletions: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletions: Option<u64>,
     pub lines_pct: f64,
+    #[serde(default)]
+    pub stability: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Timeline {
+    pub period: String,
+    pub rows: Vec<TimelineRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TimelineRow {
+    pub period: String,
+    pub author: String,
+    pub email: String,
+    pub commits: u64,
+    pub insertions: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletions: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,9 +159,12 @@ pub struct Totals {
     pub lines: u64,
     pub commits: u64,
     pub insertions: u64,
-    pub deletions: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletions: Option<u64>,
     pub files: u64,
     pub authors: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines_before_since: Option<u64>,
 }
 
 /// The engine's result in the editor's casing; an error names what the
@@ -134,6 +206,8 @@ mod tests {
             "settings keep the engine's names"
         );
         assert_eq!(editor["performanceStats"]["total_seconds"], 0.1);
+        assert_eq!(editor["errors"], json!([]));
+        assert!(editor["combined"].is_null());
         assert!(for_editor(json!({"repositories": [{"name": 1}]})).is_err());
     }
 }
