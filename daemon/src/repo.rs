@@ -86,6 +86,15 @@ impl Repository {
         mailmap_id(&self.root.join(".mailmap"))
     }
 
+    /// The ignore-revs file a setting names here: a path relative to the
+    /// work tree's top, or absolute; `None` for an empty setting (no file).
+    /// Surrounding whitespace is not part of the name (as the engine's
+    /// `ignore_revs_file`).
+    pub fn ignore_revs_file(&self, setting: &str) -> Option<PathBuf> {
+        let setting = setting.trim();
+        (!setting.is_empty()).then(|| self.root.join(setting))
+    }
+
     /// The identity git would commit as here (`user.name`, `user.email`).
     /// Reading config runs nothing a repository could configure, and needs
     /// no engine: a restarted daemon answers its first blame at once.
@@ -145,18 +154,26 @@ impl Repository {
     }
 }
 
+/// What tells a file's versions apart without reading it: modification
+/// time, size and inode (a rename over it changes the inode).
+pub type FileStamp = (i64, i64, u64, u64);
+
+/// `path`'s stamp (links followed), `None` when it does not exist.
+pub fn file_stamp(path: &Path) -> Option<FileStamp> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(path).ok()?;
+    Some((meta.mtime(), meta.mtime_nsec(), meta.size(), meta.ino()))
+}
+
 fn mailmap_id(path: &Path) -> u64 {
     use std::collections::HashMap;
     use std::hash::{Hash, Hasher};
-    use std::os::unix::fs::MetadataExt;
     use std::sync::{Mutex, OnceLock};
 
-    type Stamp = (i64, i64, u64, u64);
-    static SEEN: OnceLock<Mutex<HashMap<PathBuf, (Stamp, u64)>>> = OnceLock::new();
-    let Ok(meta) = fs::metadata(path) else {
+    static SEEN: OnceLock<Mutex<HashMap<PathBuf, (FileStamp, u64)>>> = OnceLock::new();
+    let Some(stamp) = file_stamp(path) else {
         return 0;
     };
-    let stamp = (meta.mtime(), meta.mtime_nsec(), meta.size(), meta.ino());
     let seen = SEEN.get_or_init(Default::default);
     let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((known, id)) = seen.get(path) {

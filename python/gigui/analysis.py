@@ -26,6 +26,7 @@ from .errors import (
 from .git import CallCounter, Git, RepoRoot, first_message
 from .history import LogFilters, date_limits
 from .incremental import HistoryOutcome
+from .persons import Person, is_excluded
 from .repositories import Target, resolve_inputs
 from .tables import BEFORE_SINCE, TableInput
 from .text import display_path, path_from_git
@@ -198,7 +199,9 @@ def repository_name(root: RepoRoot) -> str:
     return display_path(base)
 
 
-def deadline_commit(git: Git, root: str, rev: str, until: int, shown: str) -> tuple[str, int]:
+def deadline_commit(
+    git: Git, root: str, rev: str, until: int, shown: str, rev_shown: str
+) -> tuple[str, int]:
     """(sha, committer time) of the last commit of REV's first-parent line made at or before
     UNTIL: what the branch pointed to at that moment. RepositoryError when there is none."""
     rc, out, err = git.run_rc(
@@ -206,10 +209,12 @@ def deadline_commit(git: Git, root: str, rev: str, until: int, shown: str) -> tu
     )
     lines = out.decode("ascii", "replace").split()
     if rc != 0:
-        raise RepositoryError(f"cannot read the history of {rev!r} in {root}: {first_message(err)}")
+        raise RepositoryError(
+            f"cannot read the history of {rev_shown} in {root}: {first_message(err)}"
+        )
     # "commit <sha>" then the committer time
     if len(lines) < 3 or lines[0] != "commit":
-        raise RepositoryError(f"no commit of {rev!r} in {root} was made by until ({shown})")
+        raise RepositoryError(f"{rev_shown} of {root} has no commit made by until ({shown})")
     return lines[1], int(lines[2])
 
 
@@ -275,7 +280,7 @@ def prepare_repo(
     git = Git(root, cancel=cancel, counter=counter, alternate=alternate, bare=found.bare)
     sha, rev_time = resolve_revision(git, root, settings.rev)
     if limits[1] is not None:
-        sha, rev_time = deadline_commit(git, root, sha, limits[1], settings.until)
+        sha, rev_time = deadline_commit(git, root, sha, limits[1], settings.until, settings.rev)
     counts = list_text_files(git, sha)
     folders = [target.folder, settings.subfolder]
     files = select_files(counts, settings, folders)
@@ -338,7 +343,9 @@ class _Driver:
         if self.progress is not None:
             self.progress(self.done, self.total, message)
 
-    def drive(self, futures: dict[Future[Any], str]) -> dict[Future[Any], GiguiError]:
+    def drive(
+        self, futures: dict[Future[Any], str], counted: bool = True
+    ) -> dict[Future[Any], GiguiError]:
         """Waits for FUTURES; returns the ones that failed with an engine error (a
         repository's own problem: the others go on). Cancellation and any other exception
         stop everything."""
@@ -358,7 +365,8 @@ class _Driver:
                         failed[fut] = exc
                     else:
                         raise exc
-                    self.step(futures[fut])
+                    if counted:
+                        self.step(futures[fut])
             self.check()
         except BaseException:
             self.event.set()
@@ -495,9 +503,10 @@ def _prepare_all(
     futures = {
         pool.submit(prepare_repo, t, settings, limits, driver.event, counter): t for t in targets
     }
-    driver.total += len(futures)
+    # Not counted as progress: the total is known once every repository is prepared, and
+    # a bar must not reach its end before the work starts.
     labels = {f: f"{display_path(t.root.path)}: preparing" for f, t in futures.items()}
-    failed = driver.drive(labels)
+    failed = driver.drive(labels, counted=False)
     contexts = []
     for fut, target in futures.items():
         if fut in failed:
@@ -677,6 +686,51 @@ def relative_path(root: str, path: str) -> str:
     return rel
 
 
+def commit_exclusion(info: dict[str, object], settings: Settings, since: int | None) -> str:
+    """Why an analysis does not credit the lines of the commit INFO describes ("" when it
+    does): the rule, and the setting it comes from."""
+    name, email = str(info.get("author", "")), str(info.get("email", ""))
+    person = Person(key=0, identities=[(name, email)], name=name, email=email)
+    person.names, person.emails = [name], [email]
+    if settings.ex_authors and is_excluded(person, settings.ex_authors, []):
+        return f"author {name} is excluded (ex_authors)"
+    if settings.ex_emails and is_excluded(person, [], settings.ex_emails):
+        return f"email {email} is excluded (ex_emails)"
+    sha = str(info.get("sha", ""))
+    if any(sha.startswith(p) for p in settings.ex_revisions):
+        return "commit is excluded (ex_revisions)"
+    committed = info.get("committer_time", 0)
+    if since is not None and isinstance(committed, int) and committed < since:
+        return f"committed before since ({settings.since})"
+    return ""
+
+
+def excluded_lines(fb: FileBlame, settings: Settings) -> list[dict[str, Any]]:
+    """Runs of lines an analysis does not count, whoever wrote them (comments=false: comment
+    lines; empty_lines=false: empty lines), each with its reason."""
+    if fb.contents is None:
+        return []
+    kinds: list[str] = [""] * fb.lines
+    if not settings.comments:
+        text = "\n".join(c.decode("utf-8", "replace") for c in fb.contents) + "\n"
+        for i, is_comment in enumerate(comment_lines(fb.path, text, fb.lines)):
+            if is_comment:
+                kinds[i] = "comment line (comments=false)"
+    if not settings.empty_lines:
+        for i, c in enumerate(fb.contents[: fb.lines]):
+            if not c.strip():
+                kinds[i] = "empty line (empty_lines=false)"
+    runs: list[dict[str, Any]] = []
+    for i, kind in enumerate(kinds):
+        if not kind:
+            continue
+        if runs and runs[-1]["reason"] == kind and runs[-1]["start"] + runs[-1]["count"] == i + 1:
+            runs[-1]["count"] += 1
+        else:
+            runs.append({"start": i + 1, "count": 1, "reason": kind})
+    return runs
+
+
 def blame_to_dict(fb: FileBlame) -> dict[str, Any]:
     return {"path": display_path(fb.path), "lines": fb.lines, "hunks": fb.hunks()}
 
@@ -730,6 +784,7 @@ def get_blame_data(
                     copy_move=settings.copy_move,
                     whitespace=settings.whitespace,
                     ignore_revs=ctx.ignore_revs,
+                    want_content=not settings.comments or not settings.empty_lines,
                 )
                 futs[path] = fut
                 labels[fut] = f"{ctx.name}: {path}"
@@ -738,10 +793,16 @@ def get_blame_data(
             files_out = []
             for fut in futs.values():
                 fb = fut.result()
-                files_out.append(blame_to_dict(fb))
+                files_out.append(
+                    {**blame_to_dict(fb), "excluded_lines": excluded_lines(fb, settings)}
+                )
                 for sha, info in fb.commits.items():
                     if sha not in commits:
-                        commits[sha] = commit_record(info)
+                        record = commit_record(info)
+                        reason = commit_exclusion(info, settings, limits[0])
+                        if reason:
+                            record["excluded"] = reason
+                        commits[sha] = record
             out.append(
                 {
                     "name": ctx.name,

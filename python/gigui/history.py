@@ -75,8 +75,9 @@ class HistoryResult:
     identity_commits: dict[Identity, int] = field(default_factory=dict)
     #: every identity of a non-merge commit inside the date window
     identities: set[Identity] = field(default_factory=set)
-    #: analyzed file -> the earlier paths its counted history had
-    renamed: dict[str, set[str]] = field(default_factory=dict)
+    #: analyzed file -> the earlier paths its counted history had, most recent first (a dict
+    #: for its order)
+    renamed: dict[str, dict[str, None]] = field(default_factory=dict)
     commits_walked: int = 0
     #: True when, at some commit, one path led to different analyzed files through different
     #: children (the first child walked wins): results built on such a walk depend on the
@@ -275,6 +276,8 @@ class LogFilters:
 
 #: Words git's date parser takes for expiry times, which are not dates.
 _EXPIRY_WORDS = frozenset({"never", "false", "all"})
+#: A date and nothing else (2015-01-31).
+_BARE_DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 #: A calendar date written with digits (2015-01-31, 2015/1/31, 2015.01.31).
 _NUMERIC_DATE_RE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 
@@ -298,6 +301,11 @@ def parse_date(field_name: str, value: str) -> int:
             raise invalid(f"{value!r} is not a valid date ({m.group(0)} does not exist)") from None
     if text.lower() == "now":
         return int(time.time())
+    if _BARE_DATE_RE.fullmatch(text):
+        # git reads a bare date at the current time of day, so the same command would give
+        # other numbers in the morning and the evening: a day starts at 00:00:00 for since
+        # and ends at 23:59:59 for until (a deadline "2024-05-31" includes that day).
+        text += " 23:59:59" if field_name == "until" else " 00:00:00"
     # git's careful date parser, as `git config --type=expiry-date` exposes it: it refuses
     # what it cannot read, where `git log --since` would take the current time instead.
     rc, out, _err = Git("/").run_rc(
@@ -448,8 +456,8 @@ def walk(
                     if path != target:
                         earlier = res.renamed.get(target)
                         if earlier is None:
-                            earlier = res.renamed[target] = set()
-                        earlier.add(path)
+                            earlier = res.renamed[target] = {}
+                        earlier[path] = None
                     per_file = stats.get(target)
                     if per_file is None:
                         per_file = stats[target] = {}

@@ -358,13 +358,13 @@ def _rekey(res: HistoryResult, cached: CachedHistory, pm: dict[str, str], rev_ti
                 cur.age_seconds += age
                 if cur.events is not None or st.events is not None:
                     cur.events = [*(cur.events or ()), *(st.events or ())]
-        old_names = cached.result.renamed.get(path, ())
+        old_names = cached.result.renamed.get(path, {})
         if path != target or old_names:
-            names = res.renamed.get(target)
-            names = res.renamed[target] = set(names or ())
-            names.update(old_names)
+            # the new commits' names come first, then PATH, then what came before it
+            names = res.renamed[target] = dict(res.renamed.get(target, {}))
             if path != target:
-                names.add(path)
+                names[path] = None
+            names.update(old_names)
     res.identities |= cached.result.identities
     res.conflicts = res.conflicts or cached.result.conflicts
     # a commit counts for its identity when one of its rows counted toward some file

@@ -5,7 +5,7 @@ An input inside a repository names that repository, and a folder below its top l
 analysis to that folder (as the ``subfolder`` setting does). A folder in no repository is
 searched: every work tree (a folder holding ``.git``) and bare repository found down to
 ``depth`` levels below it is analyzed, repositories nested in another's work tree included.
-Hidden folders below the input are not searched.
+Hidden folders below the input are not searched; links to folders are followed.
 """
 
 from __future__ import annotations
@@ -49,12 +49,18 @@ def _looks_like_repository(path: str) -> bool:
 
 def search(folder: str, depth: int) -> list[str]:
     """Folders down to DEPTH levels below FOLDER (FOLDER itself is level 0) that look like
-    repositories, sorted. Symbolic links to folders are not followed (no cycles)."""
+    repositories, sorted. Symbolic links to folders are followed (a class folder of links
+    to each team's clone), each real folder once: no cycles."""
     found: list[str] = []
+    seen: set[str] = set()
     level = [folder]
     for current_depth in range(depth + 1):
         below: list[str] = []
         for path in level:
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
             if _looks_like_repository(path):
                 found.append(path)
             if current_depth == depth:
@@ -62,7 +68,7 @@ def search(folder: str, depth: int) -> list[str]:
             try:
                 with os.scandir(path) as entries:
                     for entry in entries:
-                        if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
+                        if entry.name.startswith(".") or not entry.is_dir():
                             continue
                         below.append(entry.path)
             except OSError:

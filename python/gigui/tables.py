@@ -37,8 +37,8 @@ class TableInput:
     #: file -> identity -> lines
     blame_counts: dict[str, dict[Identity, int]]
     history: HistoryResult
-    #: file -> earlier paths (show_renames)
-    renamed: dict[str, set[str]] = field(default_factory=dict)
+    #: file -> earlier paths, most recent first (show_renames)
+    renamed: dict[str, dict[str, None]] = field(default_factory=dict)
 
 
 def _pct(part: float, whole: float) -> float:
@@ -172,7 +172,7 @@ def build(data: TableInput, settings: Settings) -> dict[str, Any]:
             "_path": path,
         }
         if settings.show_renames:
-            row["renamed_from"] = sorted(display_path(p) for p in data.renamed.get(path, ()))
+            row["renamed_from"] = [display_path(p) for p in data.renamed.get(path, ())]
         if settings.since:
             row["lines_before_since"] = before_since.get(path, 0)
         files_out.append(row)
@@ -356,7 +356,7 @@ def merge_inputs(parts: Iterable[tuple[str, TableInput]]) -> TableInput:
         for path, per in part.history.stats.items():
             hist.stats[shown(path)] = per
         for path, names in part.renamed.items():
-            merged.renamed[shown(path)] = {shown(p) for p in names}
+            merged.renamed[shown(path)] = {shown(p): None for p in names}
         hist.identities |= part.history.identities
         for ident, n in part.history.identity_commits.items():
             hist.identity_commits[ident] = hist.identity_commits.get(ident, 0) + n

@@ -118,8 +118,8 @@ def test_progress_and_cancel(rich_repo: Path) -> None:
     )
     dones = [c[0] for c in calls]
     assert dones == list(range(1, len(calls) + 1))
-    # one step preparing the repository, one for its history, one per file
-    assert calls[-1][0] == calls[-1][1] == len(head_files(rich_repo)) + 2
+    # one step for the history, one per file
+    assert calls[-1][0] == calls[-1][1] == len(head_files(rich_repo)) + 1
     assert any(m.endswith("README.md") for _d, _t, m in calls), "progress names the file"
 
     seen: list[int] = []

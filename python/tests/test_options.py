@@ -313,3 +313,49 @@ def test_show_renames_lists_earlier_paths(tmp_path: Path) -> None:
     (f,) = repo["files"]
     assert f["path"] == "new/name.py" and f["renamed_from"] == ["old/name.py"]
     assert "renamed_from" not in analyze(r.root)["files"][0]
+
+
+def test_per_file_blame_marks_what_an_analysis_leaves_out(tmp_path: Path) -> None:
+    r = GitRepo(tmp_path / "marks")
+    r.commit("write", ALICE, {"app.py": "# setup\nx = 1\n\ny = 2\n"})
+    bot = ("deploy-bot", "bot@ci.example.com")
+    r.commit("bump", bot, {"app.py": "# setup\nx = 1\n\ny = 3\n"})
+    data = api.get_blame_data(
+        {
+            "input_fstrs": [str(r.root)],
+            "files": ["app.py"],
+            "ex_authors": ["*bot*"],
+            "comments": False,
+            "empty_lines": False,
+        }
+    )
+    (repo,) = data["repositories"]
+    (shown,) = repo["files"]
+    assert shown["excluded_lines"] == [
+        {"start": 1, "count": 1, "reason": "comment line (comments=false)"},
+        {"start": 3, "count": 1, "reason": "empty line (empty_lines=false)"},
+    ]
+    reasons = {c["author"]: c.get("excluded") for c in repo["commits"]}
+    assert reasons == {"Alice": None, "deploy-bot": "author deploy-bot is excluded (ex_authors)"}
+    plain = api.get_blame_data({"input_fstrs": [str(r.root)], "files": ["app.py"]})
+    assert plain["repositories"][0]["files"][0]["excluded_lines"] == []
+
+
+def test_a_bare_date_is_a_whole_day_whatever_the_time_of_day() -> None:
+    from gigui.history import parse_date
+
+    since, until = parse_date("since", "2020-09-13"), parse_date("until", "2020-09-13")
+    assert since == parse_date("since", "2020-09-13 00:00:00")
+    assert until == parse_date("until", "2020-09-13 23:59:59") == since + 86_399
+
+
+def test_links_to_repositories_are_followed_once(tmp_path: Path) -> None:
+    clones = tmp_path / "clones"
+    _team(clones / "team-x", ALICE, 3)
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "team-x").symlink_to(clones / "team-x")
+    (course / "loop").symlink_to(course)
+    result = analyze_all(course)
+    assert [r["name"] for r in result["repositories"]] == ["team-x"]
+    assert result["errors"] == []

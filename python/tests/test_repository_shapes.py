@@ -119,5 +119,5 @@ def test_dates_git_reads_are_taken(project: Path) -> None:
         analyze(project, until=value)
     # before the first commit the branch did not exist yet: an error that says so
     for value in ("2015-01-01", "2015-01-01T10:00:00Z", f"@{first - 1}"):
-        with pytest.raises(RepositoryError, match=r"was made by until"):
+        with pytest.raises(RepositoryError, match=r"has no commit made by until"):
             analyze(project, until=value)

@@ -1,6 +1,6 @@
 //! `gitinspector-lsp blame FILE`: who last changed each line. The same git
-//! run and porcelain parser as the editor's blame (`crate::git::blame`); no
-//! Python.
+//! run and porcelain parser as the editor's blame (`crate::git::blame`), and
+//! the same ignore-revs file rule and default (`ignoreRevsFile`); no Python.
 
 use std::path::Path;
 
@@ -9,8 +9,12 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use super::Format;
-use crate::git::blame::{blame_porcelain, parse, BlameError, CommittedBlame};
+use crate::git::blame::{
+    blame_porcelain, load_ignore_revs, parse, resolve_commits, BlameError, BlameOptions,
+    CommittedBlame, Resolved, MAX_COPY_MOVE,
+};
 use crate::repo::Repository;
+use crate::server::config::DEFAULT_IGNORE_REVS_FILE;
 
 #[derive(Args)]
 pub struct BlameArgs {
@@ -19,6 +23,25 @@ pub struct BlameArgs {
     /// Revision to blame at.
     #[arg(long, default_value = "HEAD")]
     rev: String,
+    /// Ignore whitespace changes (git blame -w).
+    #[arg(long)]
+    ignore_whitespace: bool,
+    /// Copy/move detection: 0 none, 1 -M, 2 -C, 3 -C -C, 4 -C -C -C.
+    #[arg(long = "copy-move", value_name = "LEVEL", default_value_t = 0,
+          value_parser = clap::value_parser!(u8).range(0..=MAX_COPY_MOVE as i64))]
+    copy_move: u8,
+    /// A commit to look through (git blame --ignore-rev): its sha, or a
+    /// prefix of it (repeatable).
+    #[arg(long = "ignore-rev", value_name = "SHA")]
+    ignore_revs: Vec<String>,
+    /// File of commits to look through, one full sha a line, `#` starting a
+    /// comment: relative to the repository's top, or absolute; "" for none
+    /// [default: .git-blame-ignore-revs, when the repository has one].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_ignore_revs_file")]
+    ignore_revs_file: Option<String>,
+    /// Use no ignore-revs file.
+    #[arg(long)]
+    no_ignore_revs_file: bool,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
@@ -35,7 +58,13 @@ pub fn run(args: BlameArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let output = match runtime.block_on(blame_porcelain(&repo.root, &revision, &relative)) {
+    let options = BlameOptions {
+        ignore_whitespace: args.ignore_whitespace,
+        copy_move: args.copy_move,
+        ignore_revs: runtime.block_on(ignored_revisions(&repo, &args))?,
+    };
+    let blame_run = blame_porcelain(&repo.root, &revision, &relative, &options);
+    let output = match runtime.block_on(blame_run) {
         Ok(output) => output,
         Err(BlameError::NotTracked) => {
             bail!("{} is not tracked at {}", relative.display(), args.rev)
@@ -51,6 +80,57 @@ pub fn run(args: BlameArgs) -> anyhow::Result<()> {
         Format::Table => print_table(&blame),
     }
     Ok(())
+}
+
+/// The commits to look through: those of the ignore-revs file (the
+/// editor's rule: a missing default file is no problem, a missing named one
+/// a warning; entries that are not commits here are skipped with a warning)
+/// and each `--ignore-rev` (one that names no commit is an error).
+async fn ignored_revisions(repo: &Repository, args: &BlameArgs) -> anyhow::Result<Vec<String>> {
+    let mut shas = Vec::new();
+    let setting = args
+        .ignore_revs_file
+        .as_deref()
+        .unwrap_or(DEFAULT_IGNORE_REVS_FILE);
+    let file = match args.no_ignore_revs_file {
+        true => None,
+        false => repo.ignore_revs_file(setting),
+    };
+    if let Some(file) = file {
+        let loaded = load_ignore_revs(&repo.root, &file, args.ignore_revs_file.is_none()).await;
+        if let Some(problem) = &loaded.problem {
+            eprintln!("gitinspector-lsp: warning: {problem}");
+        }
+        loaded.log_skipped(&file);
+        shas.extend(loaded.shas);
+    }
+    for rev in &args.ignore_revs {
+        if !(4..=64).contains(&rev.len()) || !rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+            bail!(
+                "--ignore-rev {rev:?} is not a commit sha or a prefix of one (4 to 64 hex digits)"
+            );
+        }
+    }
+    let resolved = resolve_commits(&repo.root, &args.ignore_revs)
+        .await
+        .map_err(|e| anyhow!(e))?;
+    for (rev, answer) in args.ignore_revs.iter().zip(resolved) {
+        match answer {
+            Resolved::Commit(sha) => shas.push(sha),
+            Resolved::Ambiguous => {
+                bail!("--ignore-rev {rev} is ambiguous in {}", repo.root.display())
+            }
+            Resolved::Unknown => {
+                bail!(
+                    "--ignore-rev {rev} names no commit in {}",
+                    repo.root.display()
+                )
+            }
+        }
+    }
+    shas.sort();
+    shas.dedup();
+    Ok(shas)
 }
 
 /// The commit `rev` names, in git's words when it names none.

@@ -1,13 +1,17 @@
 //! `git blame --porcelain` of committed content: running it, and reading
 //! its output in Rust (the editor's first blame and the CLI's `blame` share
-//! this), so a blame costs about what `git blame` itself costs.
+//! this), so a blame costs about what `git blame` itself costs; and the
+//! revisions it ignores (the ignore-revs file, read here rather than by git,
+//! so a stale or hostile file never fails a blame).
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{command, commit_graph, first_message, output, readable, BLAME_TIMEOUT};
+use super::{
+    command, commit_graph, first_message, output, readable, BLAME_TIMEOUT, RESOLVE_TIMEOUT,
+};
 
 pub const NOT_COMMITTED: &str = "0000000000000000000000000000000000000000";
 
@@ -141,20 +145,90 @@ pub enum BlameError {
     Failed(String),
 }
 
-/// Raw `git blame --porcelain REV -- PATH` (plain blame: no `-w`, `-M` or
-/// `-C`, as an analysis with default settings), for the porcelain parser.
-/// `path` is relative to `root`, as bytes.
-pub async fn blame_porcelain(root: &Path, rev: &str, path: &Path) -> Result<Vec<u8>, BlameError> {
+/// The `git blame` options that change its answer (an analysis's
+/// `whitespace`, `copy_move` and ignored revisions, the CLI's flags, the
+/// editor's ignore-revs file). The default is plain blame.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlameOptions {
+    /// `-w`: changes of whitespace only are not changes.
+    pub ignore_whitespace: bool,
+    /// Copy and move detection, `0..=MAX_COPY_MOVE` (see `copy_move_args`).
+    pub copy_move: u8,
+    /// Commits blame looks through (`--ignore-rev`), as full commit ids.
+    pub ignore_revs: Vec<String>,
+}
+
+/// The highest copy/move detection level.
+pub const MAX_COPY_MOVE: u8 = 4;
+
+/// git's arguments for a copy/move detection level, as the engine's
+/// `gigui.blame.copy_move_args`: 0 none, 1 `-M`, 2 `-C`, 3 `-C -C`,
+/// 4 `-C -C -C` (a higher level is 4).
+pub fn copy_move_args(level: u8) -> &'static [&'static str] {
+    match level {
+        0 => &[],
+        1 => &["-M"],
+        2 => &["-C"],
+        3 => &["-C", "-C"],
+        _ => &["-C", "-C", "-C"],
+    }
+}
+
+impl BlameOptions {
+    /// The arguments, after the policy's (which empty git's list of
+    /// ignored revisions with `--no-ignore-revs-file`: `--ignore-rev` adds
+    /// to that emptied list). `None` when an ignored revision is not a full
+    /// commit id (it could be read as an option).
+    fn args(&self) -> Option<Vec<&str>> {
+        let mut args = copy_move_args(self.copy_move).to_vec();
+        if self.ignore_whitespace {
+            args.push("-w");
+        }
+        for rev in &self.ignore_revs {
+            if !crate::repo::is_sha(rev) {
+                return None;
+            }
+            args.extend(["--ignore-rev", rev.as_str()]);
+        }
+        Some(args)
+    }
+}
+
+/// Raw `git blame --porcelain [OPTIONS] REV -- PATH`, for the porcelain
+/// parser. `path` is relative to `root`, as bytes.
+pub async fn blame_porcelain(
+    root: &Path,
+    rev: &str,
+    path: &Path,
+    options: &BlameOptions,
+) -> Result<Vec<u8>, BlameError> {
     if rev.starts_with('-') {
         return Err(BlameError::Failed(format!("not a revision: {rev}")));
     }
+    let Some(args) = options.args() else {
+        return Err(BlameError::Failed(
+            "a revision to ignore is not a full commit id".to_owned(),
+        ));
+    };
     let mut cmd = command(root, "blame");
     if let Some(objects) = commit_graph::existing(root) {
         cmd.env("GIT_ALTERNATE_OBJECT_DIRECTORIES", objects);
     }
-    cmd.args(["--porcelain", rev, "--"]).arg(path);
+    cmd.arg("--porcelain")
+        .args(&args)
+        .args([rev, "--"])
+        .arg(path);
     let shown = path.to_string_lossy();
-    let what = format!("git blame {rev} -- {shown}");
+    let flags: String = copy_move_args(options.copy_move)
+        .iter()
+        .chain(options.ignore_whitespace.then_some(&"-w"))
+        .map(|a| format!("{a} "))
+        .collect();
+    let ignored = match options.ignore_revs.len() {
+        0 => String::new(),
+        n => format!("({n} ignored revisions) "),
+    };
+    let what = format!("git blame {flags}{ignored}{rev} -- {shown}");
     let output = output(cmd, &what, BLAME_TIMEOUT)
         .await
         .map_err(BlameError::Failed)?;
@@ -169,6 +243,225 @@ pub async fn blame_porcelain(root: &Path, rev: &str, path: &Path) -> Result<Vec<
         "{what} failed ({}): {message}",
         output.status
     )))
+}
+
+/// What a name given to `resolve_commits` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// A commit (a tag is followed to its commit): its full id.
+    Commit(String),
+    /// A prefix of more than one object's id.
+    Ambiguous,
+    /// No commit of this repository.
+    Unknown,
+}
+
+/// What each of `names` (object ids or their prefixes, hex only) names in
+/// the repository at `root`, with one `git cat-file --batch-check`. A tag
+/// is peeled to its commit, as git does with the revisions blame ignores.
+pub async fn resolve_commits(root: &Path, names: &[String]) -> Result<Vec<Resolved>, String> {
+    let hex = |name: &String| !name.is_empty() && name.bytes().all(|b| b.is_ascii_hexdigit());
+    let asked: Vec<&String> = names.iter().filter(|n| hex(n)).collect();
+    if asked.is_empty() {
+        return Ok(vec![Resolved::Unknown; names.len()]);
+    }
+    let input: String = asked.iter().map(|n| format!("{n}^{{commit}}\n")).collect();
+    let mut cmd = command(root, "cat-file");
+    cmd.arg("--batch-check");
+    let what = "git cat-file --batch-check";
+    let output = super::output_with_input(cmd, input.into_bytes(), what, RESOLVE_TIMEOUT).await?;
+    if !output.status.success() {
+        return Err(format!(
+            "{what} failed ({}): {}",
+            output.status,
+            first_message(&output.stderr)
+        ));
+    }
+    // One line out per line in: "<id> <type> <size>", "<name> missing",
+    // "<name> ambiguous".
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut answers = text.lines().map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        match fields.as_slice() {
+            [id, "commit", _] if crate::repo::is_sha(id) => {
+                Resolved::Commit(id.to_ascii_lowercase())
+            }
+            [_, "ambiguous"] => Resolved::Ambiguous,
+            _ => Resolved::Unknown,
+        }
+    });
+    Ok(names
+        .iter()
+        .map(|name| match hex(name) {
+            true => answers.next().unwrap_or(Resolved::Unknown),
+            false => Resolved::Unknown,
+        })
+        .collect())
+}
+
+/// The most of an ignore-revs file that is read (some 100,000 entries), as
+/// the engine: a larger file must not hold up blame.
+const IGNORE_REVS_MAX_BYTES: u64 = 4 << 20;
+/// Skipped entries named one by one in the log; the rest are counted.
+const SKIPPED_SHOWN: usize = 20;
+
+/// The entries of an ignore-revs file, read as git reads one: `#` starts a
+/// comment anywhere on a line, whitespace around an entry is trimmed,
+/// blank lines are skipped, and every entry is a full object id (40 or 64
+/// hex digits). Unlike git, an entry that is not one is skipped rather
+/// than fatal: returned apart, one message per entry, naming only it.
+/// Entries are lowercase, each once.
+pub fn parse_ignore_revs(text: &[u8]) -> (Vec<String>, Vec<String>) {
+    let mut entries: Vec<String> = Vec::new();
+    let mut skipped = Vec::new();
+    for (number, line) in text.split(|&b| b == b'\n').enumerate() {
+        let line = match memchr::memchr(b'#', line) {
+            Some(hash) => line.get(..hash).unwrap_or_default(),
+            None => line,
+        };
+        let entry = line.trim_ascii();
+        if entry.is_empty() {
+            continue;
+        }
+        if (entry.len() == 40 || entry.len() == 64) && entry.iter().all(u8::is_ascii_hexdigit) {
+            let id = String::from_utf8_lossy(entry).to_ascii_lowercase();
+            if !entries.contains(&id) {
+                entries.push(id);
+            }
+        } else {
+            let shown: String = readable(entry).chars().take(80).collect();
+            skipped.push(format!(
+                "line {}: {shown:?} is not a full object id",
+                number + 1
+            ));
+        }
+    }
+    (entries, skipped)
+}
+
+/// An ignore-revs file as blame uses it.
+#[derive(Debug, Default)]
+pub struct IgnoreRevsFile {
+    /// The commits it lists that this repository has, as full ids,
+    /// sorted, each once.
+    pub shas: Vec<String>,
+    /// Why the file is not used at all (it does not exist, or cannot be
+    /// read); `None` when it is used, or when it is the default file and
+    /// does not exist (most repositories have none).
+    pub problem: Option<String>,
+    /// The entries skipped (not object ids, not commits here), one message
+    /// each, naming only the entry.
+    pub skipped: Vec<String>,
+}
+
+impl IgnoreRevsFile {
+    /// Logs what was skipped (bounded: a hostile file must not flood it).
+    pub fn log_skipped(&self, file: &Path) {
+        for message in self.skipped.iter().take(SKIPPED_SHOWN) {
+            tracing::warn!("ignore-revs file {}: {message}; skipped", file.display());
+        }
+        if let Some(more) = self.skipped.len().checked_sub(SKIPPED_SHOWN) {
+            if more > 0 {
+                tracing::warn!(
+                    "ignore-revs file {}: {more} more entries skipped",
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
+/// Reads the ignore-revs file `file` and keeps the commits of the
+/// repository at `root` it lists. `is_default`: the file was not named by
+/// the user, so its absence is no problem. Never fails: a missing,
+/// unreadable or hostile file gives fewer (or no) revisions to ignore.
+pub async fn load_ignore_revs(root: &Path, file: &Path, is_default: bool) -> IgnoreRevsFile {
+    let not_used = |why: String| IgnoreRevsFile {
+        problem: Some(format!(
+            "ignore-revs file {} {why}; blame ignores no revisions",
+            file.display()
+        )),
+        ..Default::default()
+    };
+    // A regular file only (never a FIFO or device a link points at).
+    match tokio::fs::metadata(file).await {
+        Ok(meta) if meta.is_file() => {}
+        Ok(_) => return not_used("is not a regular file".to_owned()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return match is_default {
+                true => IgnoreRevsFile::default(),
+                false => not_used("does not exist".to_owned()),
+            };
+        }
+        Err(err) => return not_used(format!("cannot be read ({})", err.kind())),
+    }
+    let text = match read_at_most(file, IGNORE_REVS_MAX_BYTES).await {
+        Ok(text) => text,
+        Err(err) => return not_used(format!("cannot be read ({})", err.kind())),
+    };
+    let (entries, mut skipped) = parse_ignore_revs(&text);
+    if text.len() as u64 >= IGNORE_REVS_MAX_BYTES {
+        skipped.push(format!(
+            "only the first {} MiB are read",
+            IGNORE_REVS_MAX_BYTES >> 20
+        ));
+    }
+    if entries.is_empty() {
+        return IgnoreRevsFile {
+            skipped,
+            ..Default::default()
+        };
+    }
+    let resolved = match resolve_commits(root, &entries).await {
+        Ok(resolved) => resolved,
+        Err(err) => return not_used(format!("cannot be resolved ({err})")),
+    };
+    let mut shas = Vec::new();
+    for (entry, answer) in entries.iter().zip(resolved) {
+        match answer {
+            Resolved::Commit(sha) => shas.push(sha),
+            _ => skipped.push(format!("{entry} is not a commit of this repository")),
+        }
+    }
+    shas.sort();
+    shas.dedup();
+    IgnoreRevsFile {
+        shas,
+        problem: None,
+        skipped,
+    }
+}
+
+/// The first `limit` bytes of `file`.
+async fn read_at_most(file: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut text = Vec::new();
+    tokio::fs::File::open(file)
+        .await?
+        .take(limit)
+        .read_to_end(&mut text)
+        .await?;
+    Ok(text)
+}
+
+/// Identifies a set of ignored revisions (sorted full ids) in cache keys:
+/// 0 for none (plain blame), else a digest of the ids.
+pub fn ignore_revs_id(shas: &[String]) -> u64 {
+    use sha2::{Digest, Sha256};
+    if shas.is_empty() {
+        return 0;
+    }
+    let mut hasher = Sha256::new();
+    for sha in shas {
+        hasher.update(sha.as_bytes());
+        hasher.update(b"\n");
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 8];
+    for (to, from) in bytes.iter_mut().zip(digest.iter()) {
+        *to = *from;
+    }
+    u64::from_le_bytes(bytes) | 1
 }
 
 pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
@@ -323,6 +616,156 @@ mod tests {
         assert_eq!(blame.commits[1].author, "Bob");
         assert_eq!(blame.commits[1].committer_time, 201);
         assert_eq!(blame.commits[0].summary, "first");
+    }
+
+    #[test]
+    fn ignore_revs_files_read_as_git_reads_them_and_junk_is_skipped() {
+        let a = "a".repeat(40);
+        let b = "B".repeat(64);
+        let head = format!(
+            "# reformat commits\n  {a}  # black\n\n{b}\r\n{a}\nnot-a-sha\n{short}\n",
+            short = "c".repeat(39)
+        );
+        let text = [head.as_bytes(), b"\xff\xfe\n#", a.as_bytes(), b"\n"].concat();
+        let (entries, skipped) = super::parse_ignore_revs(&text);
+        assert_eq!(entries, vec![a, "b".repeat(64)]);
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(
+            skipped[0].starts_with("line 6: \"not-a-sha\""),
+            "{skipped:?}"
+        );
+        let (none, skipped) = super::parse_ignore_revs(b"");
+        assert!(none.is_empty() && skipped.is_empty());
+        let long = "x".repeat(10_000);
+        let (_, skipped) = super::parse_ignore_revs(long.as_bytes());
+        assert!(skipped[0].len() < 120, "an entry is shown shortened");
+    }
+
+    #[test]
+    fn copy_move_levels_are_the_engines() {
+        let levels: Vec<_> = (0..=5).map(super::copy_move_args).collect();
+        assert_eq!(
+            levels,
+            [
+                &[][..],
+                &["-M"],
+                &["-C"],
+                &["-C", "-C"],
+                &["-C", "-C", "-C"],
+                &["-C", "-C", "-C"]
+            ]
+        );
+    }
+
+    /// A repository whose `blame.ignoreRevsFile` lists its reformat commit:
+    /// (folder, original commit, reformat commit).
+    fn reformatted_repo(name: &str) -> (std::path::PathBuf, String, String) {
+        use crate::testing::git;
+        let dir = std::env::temp_dir().join(format!("gil-blame-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        git(&dir, &["init", "-q"]);
+        std::fs::write(dir.join("f.py"), "x = f(1,2)\ny = g(3,4)\n").unwrap();
+        git(&dir, &["add", "."]);
+        git(&dir, &["commit", "-q", "-m", "one"]);
+        let original = git(&dir, &["rev-parse", "HEAD"]);
+        std::fs::write(dir.join("f.py"), "x = f(1, 2)\ny = g(3, 4)\n").unwrap();
+        git(&dir, &["commit", "-q", "-am", "reformat"]);
+        let reformat = git(&dir, &["rev-parse", "HEAD"]);
+        std::fs::write(dir.join("list"), format!("{reformat}\n")).unwrap();
+        git(&dir, &["config", "blame.ignoreRevsFile", "list"]);
+        (dir, original, reformat)
+    }
+
+    fn blamed(dir: &std::path::Path, options: &super::BlameOptions) -> Vec<String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let run = super::blame_porcelain(dir, "HEAD", std::path::Path::new("f.py"), options);
+        let blame = parse(&runtime.block_on(run).unwrap()).unwrap();
+        blame
+            .line_commit
+            .iter()
+            .map(|&i| blame.commits[i as usize].sha.clone())
+            .collect()
+    }
+
+    #[test]
+    fn ignored_revisions_add_to_the_list_the_policy_empties() {
+        let (dir, original, reformat) = reformatted_repo("ignore");
+        // The repository's configured file is not read (the policy's
+        // --no-ignore-revs-file)...
+        let plain = blamed(&dir, &Default::default());
+        assert_eq!(plain, vec![reformat.clone(), reformat.clone()]);
+        // ...and --ignore-rev, after it, adds to the emptied list.
+        let options = super::BlameOptions {
+            ignore_revs: vec![reformat.clone()],
+            ..Default::default()
+        };
+        assert_eq!(blamed(&dir, &options), vec![original.clone(), original]);
+        let bad = super::BlameOptions {
+            ignore_revs: vec!["--output=/tmp/x".to_owned()],
+            ..Default::default()
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let run = super::blame_porcelain(&dir, "HEAD", std::path::Path::new("f.py"), &bad);
+        assert!(matches!(
+            runtime.block_on(run),
+            Err(super::BlameError::Failed(_))
+        ));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_ignore_revs_file_keeps_the_commits_it_lists_and_skips_the_rest() {
+        use super::{load_ignore_revs, resolve_commits, Resolved};
+        let (dir, original, reformat) = reformatted_repo("load");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let blob = crate::testing::git(&dir, &["rev-parse", "HEAD:f.py"]);
+        let names = vec![
+            reformat.clone(),
+            original.get(..7).unwrap().to_owned(),
+            "0".repeat(40),
+            blob.clone(),
+            "zz".to_owned(),
+        ];
+        let resolved = runtime.block_on(resolve_commits(&dir, &names)).unwrap();
+        assert_eq!(
+            resolved,
+            vec![
+                Resolved::Commit(reformat.clone()),
+                Resolved::Commit(original.clone()),
+                Resolved::Unknown,
+                Resolved::Unknown,
+                Resolved::Unknown,
+            ]
+        );
+        let file = dir.join("list");
+        std::fs::write(
+            &file,
+            format!("{blob}\njunk\n{reformat} # reformat\n{}\n", "1".repeat(40)),
+        )
+        .unwrap();
+        let loaded = runtime.block_on(load_ignore_revs(&dir, &file, false));
+        assert_eq!(loaded.shas, vec![reformat.clone()]);
+        assert_eq!((loaded.problem, loaded.skipped.len()), (None, 3));
+        let missing = dir.join("missing");
+        let quiet = runtime.block_on(load_ignore_revs(&dir, &missing, true));
+        assert!(quiet.shas.is_empty() && quiet.problem.is_none());
+        let named = runtime.block_on(load_ignore_revs(&dir, &missing, false));
+        assert!(named.problem.unwrap().contains("does not exist"));
+        let folder = runtime.block_on(load_ignore_revs(&dir, &dir, false));
+        assert!(folder.problem.unwrap().contains("not a regular file"));
+        assert_ne!(super::ignore_revs_id(&[reformat]), 0);
+        assert_eq!(super::ignore_revs_id(&[]), 0);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

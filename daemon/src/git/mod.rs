@@ -26,6 +26,8 @@ use policy::POLICY;
 pub const BLAME_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long listing the paths a HEAD move changed may take.
 pub const CHANGED_PATHS_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long resolving names to commits (one `git cat-file`) may take.
+pub const RESOLVE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `git <policy> SUBCOMMAND` run in `root`, stdin closed, output piped.
 pub fn command(root: &Path, subcommand: &str) -> std::process::Command {
@@ -116,6 +118,38 @@ pub(crate) async fn output(
     match tokio::time::timeout(timeout, child).await {
         Ok(Ok(output)) => Ok(output),
         Ok(Err(err)) => Err(format!("cannot run {what}: {err}")),
+        Err(_) => Err(format!("{what} took longer than {} s", timeout.as_secs())),
+    }
+}
+
+/// `output`, with `input` fed to the command's stdin (written while its
+/// output is read, so neither side waits on a full pipe).
+pub(crate) async fn output_with_input(
+    cmd: std::process::Command,
+    input: Vec<u8>,
+    what: &str,
+    timeout: Duration,
+) -> Result<std::process::Output, String> {
+    use tokio::io::AsyncWriteExt;
+
+    let mut cmd = tokio::process::Command::from(cmd);
+    cmd.stdin(Stdio::piped()).kill_on_drop(true);
+    let run = async {
+        let mut child = cmd
+            .spawn()
+            .map_err(|err| format!("cannot run {what}: {err}"))?;
+        let stdin = child.stdin.take();
+        let feed = async move {
+            if let Some(mut stdin) = stdin {
+                // A command that exits early closes its end: not our error.
+                let _ = stdin.write_all(&input).await;
+            }
+        };
+        let (_, output) = tokio::join!(feed, child.wait_with_output());
+        output.map_err(|err| format!("cannot run {what}: {err}"))
+    };
+    match tokio::time::timeout(timeout, run).await {
+        Ok(result) => result,
         Err(_) => Err(format!("{what} took longer than {} s", timeout.as_secs())),
     }
 }

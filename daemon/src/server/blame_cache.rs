@@ -1,4 +1,5 @@
-//! Blame of committed content, per (repository, commit, path, mailmap). It
+//! Blame of committed content, per (repository, commit, path, mailmap,
+//! ignored revisions). It
 //! never changes for a given commit, so it is computed once and kept until
 //! the memory budget evicts it (least recently used first).
 
@@ -17,6 +18,10 @@ pub struct BlameKey {
     pub path: PathBuf,
     /// The mailmap the blame's names went through (`Repository::mailmap_id`).
     pub mailmap: u64,
+    /// The revisions blame looked through (`git::blame::ignore_revs_id`,
+    /// 0: none). Carried over to a new HEAD with the entry: an entry is
+    /// only ever served under the set it was computed with.
+    pub ignore_revs: u64,
 }
 
 /// Committed blame in memory, bounded by the configured budget.
@@ -73,6 +78,7 @@ mod tests {
             revision: rev.into(),
             path: path.into(),
             mailmap: 0,
+            ignore_revs: 0,
         }
     }
 
@@ -103,5 +109,26 @@ mod tests {
         );
         assert!(store.get(&key("a", "2")).is_some());
         assert!(store.get(&key("b", "2")).is_none());
+    }
+
+    #[test]
+    fn carry_over_keeps_the_ignored_revisions_of_each_entry() {
+        let store = new_blame_store(usize::MAX);
+        let ignoring = BlameKey {
+            ignore_revs: 7,
+            ..key("a", "1")
+        };
+        store.insert(ignoring.clone(), blame(2));
+        store.carry_over(Path::new("/r"), "1", "2", &[]);
+        assert!(store
+            .get(&BlameKey {
+                revision: "2".into(),
+                ..ignoring
+            })
+            .is_some());
+        assert!(
+            store.get(&key("a", "2")).is_none(),
+            "blame computed ignoring revisions is not plain blame at the new HEAD"
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! Blame for the editor: committed blame per (repository, commit, path,
-//! mailmap) from memory, disk or one `git blame`; each open document's view
-//! of it (mapped onto unsaved edits); the answers clients hold; commit
-//! details; who "You" is; the HEAD seen per repository.
+//! mailmap, ignored revisions) from memory, disk or one `git blame`; each
+//! open document's view of it (mapped onto unsaved edits); the answers
+//! clients hold; commit details; who "You" is; the HEAD seen and the
+//! ignore-revs file read per repository.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use dashmap::DashMap;
@@ -13,6 +15,7 @@ use tower_lsp::lsp_types::Url;
 
 use super::blame_answers::AnswerHistory;
 use super::blame_cache::{new_blame_store, BlameKey, BlameStore, CommittedBlame};
+use super::config::DEFAULT_IGNORE_REVS_FILE;
 use super::disk_cache::DiskCache;
 use super::document_blame::{Buffer, DocumentBlame};
 use super::documents::Documents;
@@ -21,12 +24,13 @@ use super::stats::Stats;
 use crate::engine::EngineError;
 use crate::git;
 use crate::git::commit::CommitDetails;
-use crate::repo::Repository;
+use crate::repo::{file_stamp, FileStamp, Repository};
 
 /// The outcome of loading one file's committed blame.
 type BlameLoad = Result<Arc<CommittedBlame>, EngineError>;
-/// A document, its version, and the HEAD and mailmap its blame is for.
-type ViewKey = (Url, Option<i32>, Option<String>, u64);
+/// A document, its version, and the HEAD, mailmap and ignored revisions
+/// its blame is for.
+type ViewKey = (Url, Option<i32>, Option<String>, u64, u64);
 /// The outcome of building a document's blame view.
 type ViewBuild = Result<Arc<DocumentBlame>, EngineError>;
 /// A commit's details as one file of one repository sees them.
@@ -34,6 +38,44 @@ type CommitKey = (PathBuf, String, PathBuf, u64);
 
 /// Buffers this large (bytes) are mapped on a blocking thread.
 const LARGE_BUFFER: usize = 256 << 10;
+
+/// The revisions a repository's blame looks through (from its ignore-revs
+/// file), and their id in cache keys and answers. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct IgnoredRevisions {
+    /// `git::blame::ignore_revs_id` of `shas`: 0 for none.
+    pub id: u64,
+    /// Full commit ids, sorted.
+    pub shas: Arc<[String]>,
+}
+
+impl IgnoredRevisions {
+    fn of(shas: Vec<String>) -> IgnoredRevisions {
+        IgnoredRevisions {
+            id: git::blame::ignore_revs_id(&shas),
+            shas: shas.into(),
+        }
+    }
+}
+
+/// What a repository's ignore-revs file gave, and what it was read from.
+struct IgnoreRevsRead {
+    file: Option<PathBuf>,
+    stamp: Option<FileStamp>,
+    /// The file is the default one (its absence is no problem).
+    is_default: bool,
+    /// The HEAD it was resolved at, when the answer depended on the
+    /// repository's objects (an entry names a commit only once it is
+    /// fetched): read again when HEAD moves.
+    head: Option<String>,
+    revisions: IgnoredRevisions,
+    /// Why the file is not used, for the user (once: `reported`).
+    problem: Option<String>,
+    reported: AtomicBool,
+}
+
+/// A repository, its ignore-revs file and its stamp, default or not, HEAD.
+type IgnoreRevsKey = (PathBuf, Option<PathBuf>, Option<FileStamp>, bool, String);
 
 pub struct BlameService {
     store: BlameStore,
@@ -51,6 +93,10 @@ pub struct BlameService {
     answers: DashMap<Url, AnswerHistory>,
     /// The HEAD last seen per repository root.
     heads: DashMap<PathBuf, String>,
+    /// The ignore-revs file last read per repository root.
+    ignore_revs: DashMap<PathBuf, Arc<IgnoreRevsRead>>,
+    /// Ignore-revs files being read, so concurrent requests share one read.
+    ignore_revs_reads: DashMap<IgnoreRevsKey, Arc<OnceCell<Arc<IgnoreRevsRead>>>>,
     /// The HEAD each repository's commit-graph was last refreshed at.
     graph_heads: DashMap<PathBuf, String>,
     users: DashMap<PathBuf, Arc<OnceCell<Value>>>,
@@ -83,6 +129,8 @@ impl BlameService {
             view_builds: DashMap::new(),
             answers: DashMap::new(),
             heads: DashMap::new(),
+            ignore_revs: DashMap::new(),
+            ignore_revs_reads: DashMap::new(),
             graph_heads: DashMap::new(),
             users: DashMap::new(),
             commits: DashMap::new(),
@@ -158,13 +206,95 @@ impl BlameService {
         Some(old)
     }
 
-    /// The document's blame now (`head`: of `repo`, already recorded).
+    /// The revisions blame looks through in `repo` at `head`: those of the
+    /// ignore-revs file `setting` names (`Config::ignore_revs_file`). The
+    /// file is read again only when it, the setting or (for a file with
+    /// entries) HEAD changed: one stat per request otherwise. The second
+    /// value is set when the file was just read and cannot be used at all
+    /// (a missing file the user named): a warning for the user, once.
+    pub async fn ignored_revisions(
+        &self,
+        repo: &Repository,
+        head: &str,
+        setting: &str,
+    ) -> (IgnoredRevisions, Option<String>) {
+        let file = repo.ignore_revs_file(setting);
+        let stamp = file.as_deref().and_then(file_stamp);
+        let is_default = setting.trim() == DEFAULT_IGNORE_REVS_FILE;
+        let current = |read: &IgnoreRevsRead| {
+            read.file == file
+                && read.stamp == stamp
+                && read.is_default == is_default
+                && read.head.as_deref().is_none_or(|h| h == head)
+        };
+        let known = self
+            .ignore_revs
+            .get(&repo.root)
+            .map(|read| read.value().clone())
+            .filter(|read| current(read));
+        let read = match known {
+            Some(read) => read,
+            None => {
+                // Concurrent requests (an opening's warm-up and its first
+                // blame) share one read, and one warning.
+                let key = (
+                    repo.root.clone(),
+                    file.clone(),
+                    stamp,
+                    is_default,
+                    head.to_owned(),
+                );
+                let read = self.read_ignore_revs(&repo.root, head, file.clone(), stamp, is_default);
+                let read = shared_work(&self.ignore_revs_reads, key, read).await;
+                self.ignore_revs.insert(repo.root.clone(), read.clone());
+                read
+            }
+        };
+        let problem = match read.reported.swap(true, Ordering::Relaxed) {
+            false => read.problem.clone(),
+            true => None,
+        };
+        (read.revisions.clone(), problem)
+    }
+
+    async fn read_ignore_revs(
+        &self,
+        root: &Path,
+        head: &str,
+        file: Option<PathBuf>,
+        stamp: Option<FileStamp>,
+        is_default: bool,
+    ) -> Arc<IgnoreRevsRead> {
+        let loaded = match &file {
+            Some(path) => {
+                let loaded = git::blame::load_ignore_revs(root, path, is_default).await;
+                loaded.log_skipped(path);
+                tracing::debug!(file = %path.display(), ignored = loaded.shas.len(), "ignore-revs file read");
+                loaded
+            }
+            None => Default::default(),
+        };
+        let listed = !loaded.shas.is_empty() || !loaded.skipped.is_empty();
+        Arc::new(IgnoreRevsRead {
+            file,
+            stamp,
+            is_default,
+            head: listed.then(|| head.to_owned()),
+            revisions: IgnoredRevisions::of(loaded.shas),
+            problem: loaded.problem,
+            reported: AtomicBool::new(false),
+        })
+    }
+
+    /// The document's blame now (`head`: of `repo`, already recorded;
+    /// `ignored`: the revisions blame looks through there).
     pub async fn view(
         &self,
         uri: &Url,
         documents: &Documents,
         repo: Option<Repository>,
         head: Option<String>,
+        ignored: IgnoredRevisions,
     ) -> ViewBuild {
         let mailmap = repo.as_ref().map_or(0, Repository::mailmap_id);
         let version = documents.version(uri);
@@ -173,17 +303,20 @@ impl BlameService {
                 && view.version == version
                 && view.revision == head
                 && view.mailmap == mailmap
+                && view.ignore_revs == ignored.id
                 && view.repository.as_ref() == repo.as_ref().map(|r| &r.root)
             {
                 return Ok(view.clone());
             }
         }
         if version.is_none() {
-            return self.build_view(uri, documents, repo, head, mailmap).await;
+            return self
+                .build_view(uri, documents, repo, head, mailmap, ignored)
+                .await;
         }
         // Requests for one version of a document share one build.
-        let key = (uri.clone(), version, head.clone(), mailmap);
-        let build = self.build_view(uri, documents, repo, head, mailmap);
+        let key = (uri.clone(), version, head.clone(), mailmap, ignored.id);
+        let build = self.build_view(uri, documents, repo, head, mailmap, ignored);
         shared_work(&self.view_builds, key, build).await
     }
 
@@ -194,6 +327,7 @@ impl BlameService {
         repo: Option<Repository>,
         head: Option<String>,
         mailmap: u64,
+        ignored: IgnoredRevisions,
     ) -> ViewBuild {
         let path = uri.to_file_path().unwrap_or_default();
         let buffer = match documents.snapshot(uri) {
@@ -227,18 +361,21 @@ impl BlameService {
         let relative = repo.relative(&path);
         let committed = match &head {
             Some(head) => {
-                self.committed_blame(&repo.root, head, &relative, mailmap)
+                self.committed_blame(&repo.root, head, &relative, mailmap, &ignored)
                     .await?
             }
             None => Arc::new(CommittedBlame::untracked()),
         };
+        let ignore_revs = ignored.id;
         let version = buffer.version;
         let large = buffer.text.len() > LARGE_BUFFER;
         let (uri_owned, root) = (uri.clone(), repo.root.clone());
         let map = move || {
-            DocumentBlame::mapped(
+            let mut view = DocumentBlame::mapped(
                 &uri_owned, buffer, root, relative, head, mailmap, &committed,
-            )
+            );
+            view.ignore_revs = ignore_revs;
+            view
         };
         // A large buffer's diff must not hold up the protocol loop.
         let view = if large {
@@ -263,36 +400,41 @@ impl BlameService {
         repo: &Repository,
         head: &str,
         path: &Path,
+        ignored: &IgnoredRevisions,
     ) -> Result<(), EngineError> {
         let relative = repo.relative(path);
-        self.committed_blame(&repo.root, head, &relative, repo.mailmap_id())
+        self.committed_blame(&repo.root, head, &relative, repo.mailmap_id(), ignored)
             .await?;
         Ok(())
     }
 
-    /// Committed blame of `path` at `revision`: from memory, else from disk,
-    /// else one `git blame`; concurrent callers for one file share the work.
+    /// Committed blame of `path` at `revision`, looking through `ignored`:
+    /// from memory, else from disk, else one `git blame`; concurrent
+    /// callers for one file share the work.
     async fn committed_blame(
         &self,
         root: &Path,
         revision: &str,
         path: &Path,
         mailmap: u64,
+        ignored: &IgnoredRevisions,
     ) -> BlameLoad {
         let key = BlameKey {
             root: root.to_path_buf(),
             revision: revision.to_owned(),
             path: path.to_path_buf(),
             mailmap,
+            ignore_revs: ignored.id,
         };
         if let Some(hit) = self.store.get(&key) {
             self.stats.cache_hit();
             return Ok(hit);
         }
-        shared_work(&self.loading, key.clone(), self.load_committed_blame(key)).await
+        let load = self.load_committed_blame(key.clone(), ignored.shas.clone());
+        shared_work(&self.loading, key, load).await
     }
 
-    async fn load_committed_blame(&self, key: BlameKey) -> BlameLoad {
+    async fn load_committed_blame(&self, key: BlameKey, ignored: Arc<[String]>) -> BlameLoad {
         let (root, revision, path) = (&key.root, key.revision.as_str(), key.path.as_path());
         self.stats.cache_miss();
         let disk = self.disk.clone();
@@ -317,7 +459,11 @@ impl BlameService {
             return Ok(blame);
         }
         let started = std::time::Instant::now();
-        let output = git::blame::blame_porcelain(root, revision, path).await;
+        let options = git::blame::BlameOptions {
+            ignore_revs: ignored.to_vec(),
+            ..Default::default()
+        };
+        let output = git::blame::blame_porcelain(root, revision, path, &options).await;
         self.stats.record(
             "git/blame",
             started.elapsed(),

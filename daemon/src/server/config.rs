@@ -13,7 +13,14 @@ pub struct Config {
     pub inlay_hints: InlayHintConfig,
     pub analysis: Value,
     pub cache_budget_mb: usize,
+    /// The ignore-revs file blame looks through the commits of: relative
+    /// to the repository's work tree, or absolute; empty: none.
+    pub ignore_revs_file: String,
 }
+
+/// `ignoreRevsFile`'s default, the file GitHub, GitLens and gitsigns read
+/// (the engine's `ignore_revs_file` has the same); the CLI's `blame` too.
+pub const DEFAULT_IGNORE_REVS_FILE: &str = ".git-blame-ignore-revs";
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default)]
@@ -37,6 +44,7 @@ impl Default for Config {
             inlay_hints: InlayHintConfig::default(),
             analysis: Value::Object(Default::default()),
             cache_budget_mb: 256,
+            ignore_revs_file: DEFAULT_IGNORE_REVS_FILE.to_owned(),
         }
     }
 }
@@ -96,6 +104,14 @@ mod tests {
             Config::default()
         );
         assert!(Config::from_value(&json!({"dateFormat": 3})).is_err());
+        assert_eq!(c.ignore_revs_file, ".git-blame-ignore-revs");
+        let (off, _) = Config::from_value(&json!({"ignoreRevsFile": ""})).unwrap();
+        assert_eq!(off.ignore_revs_file, "");
+        assert!(Config::from_value(&json!({"ignoreRevsFile": false})).is_err());
+        assert_eq!(
+            Config::default().to_value()["ignoreRevsFile"],
+            json!(".git-blame-ignore-revs")
+        );
     }
 
     #[test]
@@ -126,11 +142,13 @@ mod fuzz {
             date_format in "[%a-zA-Z:. -]{0,8}",
             template in ".{0,12}",
             budget in any::<i64>(),
+            ignore_revs_file in ".{0,12}",
         ) {
             let value = serde_json::json!({"gitinspector": {
                 "dateFormat": date_format,
                 "blameTemplate": template,
                 "cacheBudgetMb": budget,
+                "ignoreRevsFile": ignore_revs_file,
             }});
             if let Ok((config, _)) = Config::from_value(&value) {
                 let _ = crate::server::format::date(1_700_000_000, &config.date_format);

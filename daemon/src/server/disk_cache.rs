@@ -1,6 +1,6 @@
 //! Committed blame on disk, so a restarted daemon answers files it has seen
 //! before without running git or Python: blame of a (repository, commit,
-//! path) never changes. One JSON file per entry in the user cache directory, written
+//! path, mailmap, ignored revisions) never changes. One JSON file per entry in the user cache directory, written
 //! to a temporary file and renamed into place (safe against concurrent
 //! daemons); an unreadable or mismatched file is removed and recomputed.
 
@@ -73,6 +73,10 @@ impl DiskCache {
         hasher.update(key.path.as_os_str().as_encoded_bytes());
         hasher.update([0]);
         hasher.update(key.mailmap.to_le_bytes());
+        // Plain blame keeps the names it had before revisions were ignored.
+        if key.ignore_revs != 0 {
+            hasher.update(key.ignore_revs.to_le_bytes());
+        }
         let name: String = hasher
             .finalize()
             .iter()
@@ -214,6 +218,7 @@ mod tests {
             revision: revision.into(),
             path: PathBuf::from(path),
             mailmap: 0,
+            ignore_revs: 0,
         }
     }
 
@@ -251,6 +256,14 @@ mod tests {
             blame.text
         );
         assert!(cache.get(&key("/r", "abc", "g.py")).is_none());
+        let ignoring = BlameKey {
+            ignore_revs: 5,
+            ..key("/r", "abc", "f.py")
+        };
+        assert!(
+            cache.get(&ignoring).is_none(),
+            "blame ignoring revisions is another entry"
+        );
         assert!(
             cache.get(&key("/other", "abc", "f.py")).is_none(),
             "another repository's file at the same commit and path is another entry"
@@ -340,6 +353,7 @@ mod fuzz {
             revision: "abc".into(),
             path: PathBuf::from("f.py"),
             mailmap: 0,
+            ignore_revs: 0,
         }
     }
 

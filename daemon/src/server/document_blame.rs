@@ -22,6 +22,8 @@ pub struct DocumentBlame {
     pub revision: Option<String>,
     /// The mailmap the names went through (`Repository::mailmap_id`).
     pub mailmap: u64,
+    /// The revisions blame looked through (`git::blame::ignore_revs_id`).
+    pub ignore_revs: u64,
     /// Per entry of `commits`, its author's rank in the file (`author_ranks`).
     author_ranks: Vec<Option<u32>>,
     /// The path relative to `repository`, as git names it (bytes).
@@ -101,6 +103,7 @@ impl DocumentBlame {
             git_path,
             revision,
             mailmap,
+            ignore_revs: 0,
             author_ranks: Vec::new(),
             lines,
             commits,
@@ -156,12 +159,14 @@ impl DocumentBlame {
     /// version at the same HEAD). `None` for documents that are not open.
     pub fn result_id(&self) -> Option<String> {
         // Everything before the last ':' names the commit table: deltas are
-        // made only between answers that share it (same HEAD, same mailmap).
+        // made only between answers that share it (same HEAD, same mailmap,
+        // same ignored revisions).
         let version = self.version?;
         Some(format!(
-            "{}.{:x}:{version}",
+            "{}.{:x}.{:x}:{version}",
             self.revision.as_deref().unwrap_or("none"),
-            self.mailmap
+            self.mailmap,
+            self.ignore_revs
         ))
     }
 

@@ -8,7 +8,7 @@ mod blame_answers;
 mod blame_cache;
 mod blame_service;
 mod blocks;
-mod config;
+pub(crate) mod config;
 mod disk_cache;
 mod document_blame;
 mod documents;

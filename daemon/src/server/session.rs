@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tower_lsp::lsp_types::Url;
+use tower_lsp::lsp_types::{MessageType, Url};
 use tower_lsp::Client;
 
 use super::analysis_service::AnalysisService;
-use super::blame_service::BlameService;
+use super::blame_service::{BlameService, IgnoredRevisions};
 use super::config::Config;
 use super::document_blame::DocumentBlame;
 use super::documents::Documents;
@@ -92,10 +92,35 @@ impl Session {
         let path = uri.to_file_path().unwrap_or_default();
         let repo = Repository::discover(&path);
         let head = repo.as_ref().and_then(Repository::head);
+        let mut ignored = IgnoredRevisions::default();
         if let (Some(repo), Some(head)) = (&repo, &head) {
             self.note_head(&repo.root, head).await;
+            ignored = self.ignored_revisions(repo, head).await;
         }
-        self.blame.view(uri, &self.documents, repo, head).await
+        self.blame
+            .view(uri, &self.documents, repo, head, ignored)
+            .await
+    }
+
+    /// The revisions blame looks through in `repo` (`ignoreRevsFile`). A
+    /// file the user named that cannot be used is reported as a bad setting
+    /// is (a warning shown, and logged), once; blame goes on without it.
+    async fn ignored_revisions(&self, repo: &Repository, head: &str) -> IgnoredRevisions {
+        let setting = self
+            .config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .ignore_revs_file
+            .clone();
+        let (ignored, problem) = self.blame.ignored_revisions(repo, head, &setting).await;
+        if let Some(problem) = problem {
+            let message = format!("gitinspector.ignoreRevsFile: {problem}");
+            tracing::warn!("{message}");
+            self.client
+                .show_message(MessageType::WARNING, message)
+                .await;
+        }
+        ignored
     }
 
     /// Loads what a document's first blame needs (its committed blame and
@@ -112,7 +137,8 @@ impl Session {
             return Ok(());
         };
         self.note_head(&repo.root, &head).await;
-        self.blame.warm(&repo, &head, &path).await
+        let ignored = self.ignored_revisions(&repo, &head).await;
+        self.blame.warm(&repo, &head, &path, &ignored).await
     }
 
     /// Records the HEAD seen for a repository; when it moved, blame keeps

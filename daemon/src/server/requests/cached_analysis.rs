@@ -9,7 +9,8 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::ProgressToken;
 
 use crate::engine::CallHooks;
-use crate::repo::{is_sha, Repository};
+use crate::repo::{file_stamp, is_sha, Repository};
+use crate::server::config::DEFAULT_IGNORE_REVS_FILE;
 use crate::server::errors::{invalid_params, to_rpc};
 use crate::server::progress::Progress;
 use crate::server::session::CancelOnDrop;
@@ -92,6 +93,22 @@ fn cache_key(function: &str, settings: &Value) -> Option<String> {
     if paths.is_empty() {
         return None;
     }
+    let saved = saved_settings();
+    // A field the request leaves out comes from the saved settings.
+    let field = |name: &str| {
+        settings
+            .get(name)
+            .or_else(|| saved.get(name))
+            .and_then(Value::as_str)
+    };
+    // "2 weeks ago" moves with the clock: such results are not kept.
+    if ["since", "until"]
+        .iter()
+        .any(|name| field(name).is_some_and(|v| !v.trim().is_empty()))
+    {
+        return None;
+    }
+    let ignore_revs_file = field("ignore_revs_file").unwrap_or(DEFAULT_IGNORE_REVS_FILE);
     let rev = settings
         .get("rev")
         .and_then(Value::as_str)
@@ -107,8 +124,14 @@ fn cache_key(function: &str, settings: &Value) -> Option<String> {
             repo.resolve_ref(&format!("refs/heads/{rev}"))
                 .or_else(|| repo.resolve_ref(&format!("refs/tags/{rev}")))?
         };
-        // The same commit analyzed through another mailmap names other people.
-        commits.push(format!("{commit}.{:x}", repo.mailmap_id()));
+        // The same commit analyzed through another mailmap names other people;
+        // another ignore-revs file blames other commits.
+        let ignore_revs = repo
+            .ignore_revs_file(ignore_revs_file)
+            .and_then(|file| file_stamp(&file))
+            .map(|stamp| format!("{stamp:?}"))
+            .unwrap_or_default();
+        commits.push(format!("{commit}.{:x}.{ignore_revs}", repo.mailmap_id()));
     }
     // serde_json's map is ordered by key, so equal settings print equally;
     // the saved settings fill in what the request leaves out.
@@ -119,13 +142,26 @@ fn cache_key(function: &str, settings: &Value) -> Option<String> {
     ))
 }
 
-/// Changes when the saved settings may have (the engine's settings file,
-/// `platformdirs.user_config_dir("gitinspector-lsp")/settings.json`).
+/// The engine's settings file,
+/// `platformdirs.user_config_dir("gitinspector-lsp")/settings.json`.
+fn saved_settings_file() -> Option<std::path::PathBuf> {
+    dirs::config_dir().map(|d| d.join("gitinspector-lsp").join("settings.json"))
+}
+
+/// Changes when the saved settings may have.
 fn saved_settings_stamp() -> String {
     use std::os::unix::fs::MetadataExt;
-    dirs::config_dir()
-        .map(|d| d.join("gitinspector-lsp").join("settings.json"))
+    saved_settings_file()
         .and_then(|f| std::fs::metadata(f).ok())
         .map(|m| format!("{}.{}.{}", m.mtime(), m.mtime_nsec(), m.size()))
         .unwrap_or_default()
+}
+
+/// The saved settings as JSON (`Null` when there are none or they do not
+/// parse: the engine then uses its defaults).
+fn saved_settings() -> Value {
+    saved_settings_file()
+        .and_then(|f| std::fs::read(f).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(Value::Null)
 }
