@@ -23,6 +23,7 @@ export const DAEMON_KEYS = [
   "inlayHints.enabled",
   "analysis",
   "cacheBudgetMb",
+  "ignoreRevsFile",
 ] as const;
 
 export type DaemonKey = (typeof DAEMON_KEYS)[number];

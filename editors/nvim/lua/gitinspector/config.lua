@@ -2,7 +2,8 @@
 local M = {}
 
 --- Defaults of the plugin's own options. The daemon's settings (`date_format`,
---- `blame_template`, `code_lens.file`/`blocks`, `analysis`, `cache_budget_mb`) have none
+--- `blame_template`, `code_lens.file`/`blocks`, `analysis`, `cache_budget_mb`,
+--- `ignore_revs_file`) have none
 --- here: their defaults are the daemon's (docs/protocol.md), only what the user gives is
 --- sent, and where the plugin formats a text itself (the current-line blame, dates) an
 --- option not given takes the default the daemon announced (M.daemon_setting).
@@ -111,6 +112,7 @@ function M.init_options()
     dateFormat = given.date_format,
     blameTemplate = given.blame_template,
     cacheBudgetMb = given.cache_budget_mb,
+    ignoreRevsFile = given.ignore_revs_file,
   }
   if given.analysis ~= nil then
     settings.analysis = object(given.analysis)
