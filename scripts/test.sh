@@ -23,7 +23,14 @@ cargo test --release --quiet
 echo "== engine tests"
 (cd python && ../.venv/bin/pytest -q -n 2)
 
-echo "== end-to-end tests (real daemon binary)"
+echo "== a real browser for the HTML report tests (Debian's chromium, editors/vscode's playwright-core)"
+if ! command -v chromium >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+(cd editors/vscode && npm ci --no-audit --no-fund --silent)
+
+echo "== end-to-end tests (real daemon binary, real Chromium)"
 GITINSPECTOR_LSP_BIN="$PWD/target/release/gitinspector-lsp" .venv/bin/pytest tests -q -n 2
 
 echo "== benchmark smoke test (quick mode: must run, targets not asserted)"

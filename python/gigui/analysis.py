@@ -29,7 +29,7 @@ from .incremental import HistoryOutcome
 from .persons import Person, is_excluded
 from .repositories import Target, resolve_inputs
 from .tables import BEFORE_SINCE, TableInput
-from .text import display_path, path_from_git
+from .text import display_path, path_from_git, readable
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -740,7 +740,10 @@ def get_blame_data(
     files: list[str] | None,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    with_text: bool = False,
 ) -> dict[str, Any]:
+    """Blame hunks of FILES (all analyzed files when None) in every repository, with what
+    an analysis leaves out; WITH_TEXT: each file's lines too (``text``, readable)."""
     counter = CallCounter()
     event = threading.Event()
     driver = _Driver(0, progress, cancel, event)
@@ -784,7 +787,7 @@ def get_blame_data(
                     copy_move=settings.copy_move,
                     whitespace=settings.whitespace,
                     ignore_revs=ctx.ignore_revs,
-                    want_content=not settings.comments or not settings.empty_lines,
+                    want_content=with_text or not settings.comments or not settings.empty_lines,
                 )
                 futs[path] = fut
                 labels[fut] = f"{ctx.name}: {path}"
@@ -793,9 +796,11 @@ def get_blame_data(
             files_out = []
             for fut in futs.values():
                 fb = fut.result()
-                files_out.append(
-                    {**blame_to_dict(fb), "excluded_lines": excluded_lines(fb, settings)}
-                )
+                shown_file = blame_to_dict(fb)
+                shown_file["excluded_lines"] = excluded_lines(fb, settings)
+                if with_text and fb.contents is not None:
+                    shown_file["text"] = [readable(c) for c in fb.contents[: fb.lines]]
+                files_out.append(shown_file)
                 for sha, info in fb.commits.items():
                     if sha not in commits:
                         record = commit_record(info)

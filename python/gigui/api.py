@@ -27,6 +27,7 @@ __all__ = [
     "get_engine_info",
     "get_settings",
     "health_check",
+    "render_report",
     "save_settings",
 ]
 
@@ -108,3 +109,68 @@ def get_blame_data(
 def clear_caches() -> None:
     """Forget what earlier analyses left for later ones (blame counts, log passes)."""
     _incremental.clear()
+
+
+def render_report(
+    request: dict[str, Any],
+    progress: _analysis.ProgressFn | None = None,
+    cancel: _analysis.CancelFn | None = None,
+) -> dict[str, Any]:
+    """An analysis as a report. REQUEST: the settings (as ``execute_analysis``) and the report
+    options ``format`` (table, json, csv, markdown, html, excel), ``output`` (a file; CSV
+    files of several tables: a folder or a name prefix), ``table`` (csv, markdown: only
+    this table), ``blame_files`` / ``blame_top`` (html, excel: the files that get a blame
+    tab; default the 10 with the most lines), ``colour`` (table: ANSI colours).
+
+    Returns ``{format, errors, files}`` (the paths written) with ``output``, else
+    ``{format, errors, content}`` (the text)."""
+    from . import report as _report
+    from .report.build import build_report
+
+    data = dict(request or {})
+    asked = {k: data.pop(k) for k in _REPORT_KEYS if k in data}
+    options = _report.options_from(asked)
+    if options.format == "csv" and not options.output and options.table is None:
+        options.table = "authors"  # one table is what a terminal can take
+    model = _settings.over_saved(data)
+    result = _analysis.execute_analysis(model, progress, cancel)
+    blame = None
+    if options.format in _report.BLAME_FORMATS:
+        blame = _report_blame(model, result, options, cancel)
+    defaults = _settings.validate_settings({}).model_dump(mode="json")
+    report = build_report(result, blame, model.model_dump(mode="json"), defaults)
+    pieces = _report.layout(report, result, options)
+    out: dict[str, Any] = {"format": options.format, "errors": result.get("errors", [])}
+    if options.output:
+        out["files"] = _report.write(pieces, options.output)
+    else:
+        out["content"] = "".join(content.decode("utf-8") for _suffix, content in pieces)
+    return out
+
+
+_REPORT_KEYS = ("format", "output", "table", "blame_files", "blame_top", "colour")
+
+
+def _report_blame(
+    model: Any,
+    result: dict[str, Any],
+    options: Any,
+    cancel: _analysis.CancelFn | None,
+) -> dict[str, Any]:
+    """The blame, with text, of the files that get a blame tab in each repository."""
+    from .report import DEFAULT_BLAME_TOP
+
+    top = options.blame_top if options.blame_top is not None else DEFAULT_BLAME_TOP
+    repositories = []
+    for repo in result.get("repositories", []):
+        if options.blame_files is not None:
+            files = list(options.blame_files)
+        else:
+            ranked = sorted(repo.get("files", []), key=lambda f: (-f.get("lines", 0), f["path"]))
+            files = [f["path"] for f in ranked[:top]]
+        if not files:
+            continue
+        one = model.model_copy(update={"input_fstrs": [repo["path"]], "subfolder": ""})
+        data = _analysis.get_blame_data(one, files, None, cancel, with_text=True)
+        repositories.extend(data.get("repositories", []))
+    return {"repositories": repositories}

@@ -1,9 +1,12 @@
 """`analyze` prints, as tables, what `analyze --format json` returns: every table of every
-repository, every column the rows have, each value under its own title; the paths that
-failed go to stderr and set the exit status."""
+repository, every column the rows have, each value under its own title, and under the
+authors and files tables the totals; the paths that failed go to stderr and set the exit
+status."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -90,6 +93,22 @@ DECIMAL = {
     "stability",
     "age",
 }
+#: Text columns (left-aligned; a totals row's label spans those before the first number).
+TEXT = {
+    "name",
+    "email",
+    "names",
+    "emails",
+    "path",
+    "top_author",
+    "renamed_from",
+    "author",
+    "period",
+}
+#: The totals a totals row shows, under the column of the same key.
+TOTALS = ("lines", "lines_before_since", "commits", "insertions", "deletions")
+#: The key of a parsed totals row's label.
+LABEL = ""
 #: Columns every table shows whatever the flags; the others follow the flags.
 OPTIONAL = {
     "deletions",
@@ -178,17 +197,44 @@ def split_columns(lines: list[str]) -> list[list[str]]:
     return [[line[a:b].strip() for a, b in spans] for line in padded]
 
 
-def parse_tables(block_list: list[list[str]]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, column titles, rows) of every table among BLOCKS."""
+def is_rule(line: str) -> bool:
+    """The rule above a totals row: runs of dashes, one per column."""
+    return "-" in line and set(line) <= {"-", " "}
+
+
+def parse_total(name: str, rule: str, line: str, header: list[str]) -> dict[str, str]:
+    """The totals row under RULE: its label (over the text columns before the first number)
+    and the text under each column's dashes, by column title."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
+    assert len(spans) == len(header), (name, rule)
+    first_number = next(
+        (i for i, h in enumerate(header) if COLUMNS[name][h] not in TEXT), len(header)
+    )
+    padded = line.ljust(spans[-1][1])
+    total = {h: padded[a:b].strip() for h, (a, b) in zip(header, spans, strict=True)}
+    total[LABEL] = line[: spans[max(first_number, 1) - 1][1]].strip()
+    return total
+
+
+def parse_tables(
+    block_list: list[list[str]],
+) -> list[tuple[str, list[str], list[list[str]], dict[str, str] | None]]:
+    """(title, column titles, rows, totals row or None) of every table among BLOCKS; the
+    rule and the totals row under the authors and files tables are not rows."""
     tables = []
     for block in block_list:
         title, *body = block
         if title in TABLES or title.startswith("Timeline by "):
             if body == ["(none)"]:
-                tables.append((title, [], []))
+                tables.append((title, [], [], None))
                 continue
-            header, *rows = split_columns(body)
-            tables.append((title, header, rows))
+            rule = next((i for i, line in enumerate(body) if is_rule(line)), None)
+            header, *rows = split_columns(body if rule is None else body[:rule])
+            total = None
+            if rule is not None:
+                (line,) = body[rule + 1 :]
+                total = parse_total(TABLES.get(title, "timeline"), body[rule], line, header)
+            tables.append((title, header, rows, total))
     return tables
 
 
@@ -217,6 +263,24 @@ def assert_table_equals_rows(title: str, key: str, header: list[str], rows, expe
         assert printed == want, (title, header)
 
 
+def assert_totals_equal_json(key: str, header, rows, total, repo: dict) -> None:
+    """Under the authors and files tables, a totals row: the JSON totals (which cover every
+    author and file, also those `--top` cut), labelled "Total (all N authors)" then."""
+    if key not in ("authors", "files") or not rows:
+        assert total is None, key
+        return
+    assert total is not None, f"{key}: a totals row"
+    totals = repo["totals"]
+    count = totals[key]
+    assert total[LABEL] == (f"Total (all {count} {key})" if len(rows) < count else "Total")
+    for title in header:
+        k = COLUMNS[key][title]
+        if k in TOTALS and k in totals:
+            assert total[title] == str(totals[k]), (key, title)
+        elif k not in TEXT:
+            assert total[title] == "", (key, title)
+
+
 def assert_output_equals_json(stdout: str, result: dict) -> dict[str, list[str]]:
     """Every repository's tables, in order, equal its JSON rows; returns the headers of the
     (single) repository's tables, by table key."""
@@ -230,7 +294,7 @@ def assert_output_equals_json(stdout: str, result: dict) -> dict[str, list[str]]
         if repo.get("timeline"):
             expected_titles.append(f"Timeline by {repo['timeline']['period']}")
     tables = parse_tables(printed)
-    assert [t for t, _, _ in tables] == expected_titles
+    assert [t for t, _, _, _ in tables] == expected_titles
 
     headers: dict[str, list[str]] = {}
     it = iter(tables)
@@ -238,13 +302,15 @@ def assert_output_equals_json(stdout: str, result: dict) -> dict[str, list[str]]
         for title, key in TABLES.items():
             if key not in repo:
                 continue
-            t_title, header, rows = next(it)
+            t_title, header, rows, total = next(it)
             assert t_title == title
             assert_table_equals_rows(title, key, header, rows, repo[key])
+            assert_totals_equal_json(key, header, rows, total, repo)
             headers[key] = header
         if repo.get("timeline"):
-            t_title, header, rows = next(it)
+            t_title, header, rows, total = next(it)
             assert_table_equals_rows(t_title, "timeline", header, rows, repo["timeline"]["rows"])
+            assert total is None
             headers["timeline"] = header
     return headers
 
@@ -255,6 +321,9 @@ def test_every_table_prints_the_json_rows(daemon_bin, isolated_env, repo):
     assert stdout.splitlines()[0].startswith(f"{analyzed['name']} ({analyzed['path']}) at ")
     headers = assert_output_equals_json(stdout, result)
     assert set(headers) == set(TABLES.values()), "the four tables are printed"
+    assert "\x1b" not in stdout, "no colour when stdout is not a terminal"
+    assert [line for line in stdout.splitlines() if line != line.rstrip()] == []
+    assert "\nTotal  " in stdout
     assert {r["name"] for r in analyzed["authors"]} == {ANN[0], BOB[0], CAROL[0]}
     assert "Deletions" in headers["authors"] and "Deletions" in headers["files"]
     assert not any("Scaled" in h for h in headers["authors"])
@@ -288,6 +357,8 @@ def test_tables_equal_json_under_flags(daemon_bin, isolated_env, repo, flags):
         assert sorted(bob["emails"]) == [BOB[1], BOB_WORK[1]]
     if "--timeline" in flags:
         assert headers["timeline"][:3] == ["Period", "Author", "Email"]
+    if "--top" in flags:
+        assert "\nTotal (all 3 authors)  " in stdout
     if "--combined" in flags:
         assert result["combined"] and "\ncombined\n\nAuthors\n" in stdout
 
@@ -311,6 +382,31 @@ def test_scaled_percentages_add_their_columns(daemon_bin, isolated_env, repo):
         assert row["scaled_lines_pct"] == pytest.approx(row["lines_pct"] * n)
 
 
+def test_csv_and_markdown_print_the_json_rows(daemon_bin, isolated_env, repo):
+    result, _ = analyze_both(daemon_bin, isolated_env, repo)
+    (analyzed,) = result["repositories"]
+    as_csv = analyze(daemon_bin, isolated_env, str(repo), "--format", "csv", "--table", "files")
+    assert as_csv.returncode == 0, as_csv.stderr
+    header, *rows = csv.reader(io.StringIO(as_csv.stdout, newline=""))
+    assert header[:2] == ["Repository", "File"]
+    keys = [COLUMNS["files"][h] for h in header[1:]]
+    for printed, row in zip(rows, analyzed["files"], strict=True):
+        assert printed[0] == analyzed["name"]
+        for text, k in zip(printed[1:], keys, strict=True):
+            if isinstance(row[k], float):
+                assert float(text) == row[k], "numbers are not rounded"
+            else:
+                assert text == shown(row[k]).replace(", ", "; "), k
+    as_md = analyze(daemon_bin, isolated_env, str(repo), "--format", "markdown")
+    assert as_md.returncode == 0, as_md.stderr
+    lines = as_md.stdout.splitlines()
+    start = lines.index("### Authors") + 2
+    assert lines[start].startswith("| Author | Email |")
+    rows = [ln for ln in lines[start + 2 :] if ln.startswith("| ") and "**" not in ln]
+    names = [ln.split(" | ")[0].removeprefix("| ") for ln in rows[: len(analyzed["authors"])]]
+    assert names == [a["name"] for a in analyzed["authors"]]
+
+
 def test_a_failed_path_is_one_stderr_line_and_exit_status_1(
     daemon_bin, isolated_env, repo, tmp_path
 ):
@@ -324,7 +420,8 @@ def test_a_failed_path_is_one_stderr_line_and_exit_status_1(
     lines = table.stderr.splitlines()
     assert len(lines) == 2, table.stderr
     for line, path in zip(lines, (not_a_repo, missing), strict=True):
-        assert re.match(rf"gitinspector-lsp: error: {re.escape(str(path))}: \S", line), line
+        # the engine's message names the path (else the path comes first)
+        assert line.startswith("gitinspector-lsp: error: ") and str(path) in line, line
 
     as_json = analyze(
         daemon_bin, isolated_env, str(repo), str(not_a_repo), str(missing), "--format", "json"

@@ -716,38 +716,207 @@ test(':GitInspector toggle hides and shows the current-line blame', function()
   assert(blame_at(1) ~= '', 'blame back on')
 end)
 
-test(':GitInspector report writes an HTML report of authors and files', function()
-  local path = vim.fn.tempname() .. '/report.html'
-  vim.cmd('GitInspector report ' .. vim.fn.fnameescape(path))
-  wait_for('the report file', function()
-    return vim.fn.filereadable(path) == 1
+--- Runs `:GitInspector report {arg}` with vim.ui.open() recorded, not run; returns the
+--- callback's result (the daemon's answer), the paths opened and the notes it added.
+local function run_report(arg)
+  local report = require('gitinspector.report')
+  local opened, done, answer = {}, false, nil
+  local orig_open, orig_write = vim.ui.open, report.write
+  local first_note = #notes + 1
+  vim.ui.open = function(path)
+    opened[#opened + 1] = path
+    return nil, nil
+  end
+  report.write = function(bufnr, a, on_done)
+    return orig_write(bufnr, a, function(err, result)
+      done, answer = true, { err = err, result = result }
+      if on_done then
+        on_done(err, result)
+      end
+    end)
+  end
+  local ok, err = pcall(function()
+    -- An error notified at once (headless: raised by the command) still calls on_done.
+    pcall(vim.cmd, 'GitInspector report ' .. (arg and vim.fn.fnameescape(arg) or ''))
+    wait_for('the report of ' .. tostring(arg), function()
+      return done
+    end, 60000)
   end)
+  vim.ui.open, report.write = orig_open, orig_write
+  assert(ok, err)
+  return answer, opened, vim.list_slice(notes, first_note)
+end
+
+--- The rows of table `name` of a section of the engine's HTML report data, as {column = value}.
+local function report_rows(section, name)
+  for _, t in ipairs(section.tables) do
+    if t.name == name then
+      local rows = {}
+      for _, row in ipairs(t.rows) do
+        local r = {}
+        for i, col in ipairs(t.columns) do
+          r[col[1]] = row[i]
+        end
+        rows[#rows + 1] = r
+      end
+      return rows
+    end
+  end
+  error('no ' .. name .. ' table in the report')
+end
+
+test(':GitInspector report: the engine writes the HTML report, opened and notified', function()
+  progress = {}
+  local path = vim.fn.tempname() .. '/report.html'
+  local answer, opened, new_notes = run_report(path)
+  eq(nil, answer.err, 'error')
+  eq('html', answer.result.format, 'format')
+  eq({ path }, answer.result.files, 'the files the daemon wrote')
+  eq({ path }, opened, 'opened with vim.ui.open')
+  contains(table.concat(new_notes, '\n'), 'report: ' .. path, 'notification')
+  -- The daemon's $/progress under the request's token (its end may come after the answer).
+  local kinds = {}
+  wait_for('the end of the report progress', function()
+    for _, p in ipairs(progress) do
+      if type(p.token) == 'string' and p.token:find('gitinspector.nvim/report/', 1, true) then
+        kinds[p.value.kind] = true
+      end
+    end
+    return kinds['begin'] and kinds['end']
+  end, 5000)
+  -- The engine's page, nothing of the plugin's.
   local html = table.concat(vim.fn.readfile(path), '\n')
-  contains(html, '<table>', 'report')
+  contains(html, '<meta name="generator" content="gitinspector-lsp">', 'report')
+  local json = html:match('<script type="application/json" id="report%-data">(.-)</script>')
+  assert(json, 'no report data in the page')
+  local data = vim.json.decode(json)
+  eq(1, #data.sections, 'sections')
+  local section = data.sections[1]
+  eq(repo, section.path, 'the repository')
   -- Counted now: an earlier test committed.
   local now_a, now_b = porcelain('a.py'), porcelain('b.py')
   local now_counts = counts(now_a, now_b)
-  for name, lines in pairs(now_counts) do
-    local row = html:match('<tr><td>' .. vim.pesc(name) .. '</td>.-</tr>')
-    assert(row, name .. ' missing in the report')
-    contains(row, '<td class="num">' .. lines .. '</td>', 'row of ' .. name)
-    contains(row, '<td class="num">' .. share(now_counts, name) .. '</td>', 'Lines % of ' .. name)
+  local got, pcts = {}, {}
+  for _, a in ipairs(report_rows(section, 'authors')) do
+    got[a.name] = a.lines
+    pcts[a.name] = string.format('%.1f', a.lines_pct)
   end
-  -- Each file's row names its top author: one of the authors of most lines (the engine
-  -- breaks ties by insertions).
+  eq(now_counts, got, 'lines of each author')
+  for name in pairs(now_counts) do
+    eq(share(now_counts, name), pcts[name], 'Lines % of ' .. name)
+  end
+  -- Each file's top author: one of the authors of most lines (the engine breaks ties by
+  -- insertions).
+  local tops = {}
+  for _, f in ipairs(report_rows(section, 'files')) do
+    tops[f.path] = f.top_author
+  end
   for file, lines in pairs({ ['a.py'] = now_a, ['b.py'] = now_b }) do
     local by_author, most = counts(lines), 0
     for _, n in pairs(by_author) do
       most = math.max(most, n)
     end
-    local row = html:match('<tr><td>' .. vim.pesc(file) .. '</td>.-</tr>')
-    assert(row, file .. ' missing in the files table')
-    local top = row:match('<td>([^<]*)</td></tr>$')
     assert(
-      by_author[top] == most,
-      string.format('top author of %s: %s in %s', file, tostring(top), row)
+      by_author[tops[file]] == most,
+      string.format('top author of %s: %s', file, tostring(tops[file]))
     )
   end
+end)
+
+test(
+  ':GitInspector report by extension and by format: Markdown, Excel, CSV in report_dir',
+  function()
+    local dir = vim.fn.tempname() .. '-reports'
+    local now_counts = counts(porcelain('a.py'), porcelain('b.py'))
+    -- .md: the engine's Markdown tables.
+    local md_path = dir .. '/r.md'
+    local answer, opened = run_report(md_path)
+    eq({ md_path }, answer.result.files, 'markdown file')
+    eq({ md_path }, opened, 'markdown opened')
+    local md = vim.fn.readfile(md_path)
+    for name, lines in pairs(now_counts) do
+      local row
+      for _, l in ipairs(md) do
+        row = row or (vim.startswith(l, '| ' .. name .. ' |') and l or nil)
+      end
+      assert(row, name .. ' missing in:\n' .. table.concat(md, '\n'))
+      local cells = vim.tbl_map(vim.trim, vim.split(row, '|', { plain = true }))
+      assert(vim.tbl_contains(cells, tostring(lines)), row .. ' lacks ' .. lines)
+    end
+    -- .xlsx: an Excel workbook (a zip).
+    local xlsx = dir .. '/r.xlsx'
+    answer = run_report(xlsx)
+    eq('excel', answer.result.format, 'excel format')
+    eq({ xlsx }, answer.result.files, 'excel file')
+    local fh = assert(io.open(xlsx, 'rb'))
+    eq('PK', fh:read(2), 'xlsx signature')
+    fh:close()
+    -- A format's name: that format, in report_dir, named after the repository and the date.
+    config.set({ binary = binary, delay = 50, report_dir = dir .. '/default' })
+    answer, opened = run_report('csv')
+    config.set({ binary = binary, delay = 50 })
+    eq('csv', answer.result.format, 'csv format')
+    local files = answer.result.files
+    assert(#files > 1, 'one CSV file per table: ' .. vim.inspect(files))
+    local name = vim.fs.basename(repo)
+    for _, f in ipairs(files) do
+      eq(dir .. '/default', vim.fs.dirname(f), 'in report_dir: ' .. f)
+      assert(
+        vim.fs.basename(f):match(
+          '^gitinspector%-' .. vim.pesc(name) .. '%-%d+%-%d+%-%d+%-%d+%-%d+%-%d+%-[%a_]+%.csv$'
+        ),
+        'named after the repository and the date: ' .. f
+      )
+      eq(1, vim.fn.filereadable(f), 'written: ' .. f)
+    end
+    eq({ files[1] }, opened, 'the first CSV opened')
+    local authors_csv = table.concat(vim.fn.readfile(files[1]), '\n')
+    for author in pairs(now_counts) do
+      contains(authors_csv, author, 'authors CSV')
+    end
+    -- No format of that extension: an error, and nothing asked.
+    local before = #notes
+    answer = run_report(dir .. '/r.txt')
+    contains(answer.err.message, 'cannot tell the format', 'unknown extension')
+    contains(table.concat(vim.list_slice(notes, before + 1), '\n'), '.html, .xlsx, .md or .csv')
+    eq(0, vim.fn.filereadable(dir .. '/r.txt'), 'nothing written')
+    vim.fn.delete(dir, 'rf')
+  end
+)
+
+test('report arguments: formats, file names and params', function()
+  local report = require('gitinspector.report')
+  eq({ 'html', false }, { report.format_of(nil) }, 'no argument')
+  eq({ 'excel', false }, { report.format_of('excel') }, 'a format')
+  eq({ 'html', true }, { report.format_of('~/r.HTML') }, '.HTML')
+  eq({ 'markdown', true }, { report.format_of('a.b/r.md') }, '.md')
+  eq({ 'csv', true }, { report.format_of('r.csv') }, '.csv')
+  eq(nil, (report.format_of('r')), 'no extension')
+  local t = os.time({ year = 2025, month = 3, day = 4, hour = 5, min = 6, sec = 7 })
+  eq(
+    'gitinspector-shop-2025-03-04-05-06-07.xlsx',
+    report.file_name({ '/w/shop/' }, 'excel', t),
+    'file name'
+  )
+  eq(
+    'gitinspector-a_b-c-2025-03-04-05-06-07.html',
+    report.file_name({ '/w/a b', '/c' }, 'html', t),
+    'file name of two'
+  )
+  eq({
+    n_files = 3,
+    input_fstrs = { '/r' },
+    format = 'html',
+    output = '/o.html',
+  }, report.params({ n_files = 3 }, '/r', 'html', '/o.html'), 'params')
+  eq(
+    { '/x', '/y' },
+    report.params({ input_fstrs = { '/x', '/y' } }, '/r', 'csv', '/o.csv').input_fstrs,
+    'the analysis option names the repositories'
+  )
+  eq({ '/r' }, report.params({ input_fstrs = {} }, '/r', 'csv', '/o.csv').input_fstrs, 'none')
+  -- The plugin has no HTML generator of its own.
+  eq(nil, report.html, 'report.html')
 end)
 
 test(':GitInspector completes its subcommands', function()
@@ -757,6 +926,11 @@ test(':GitInspector completes its subcommands', function()
     { 'file' },
     vim.fn.getcompletion('GitInspector authors f', 'cmdline'),
     'completion of authors f'
+  )
+  eq(
+    { 'excel' },
+    vim.fn.getcompletion('GitInspector report exc', 'cmdline'),
+    'completion of report exc'
   )
 end)
 

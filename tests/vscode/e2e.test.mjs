@@ -588,31 +588,89 @@ test("repository authors view lists each author with their lines", { timeout: 90
   await shot("05-repository-authors");
 });
 
-test("export writes an HTML report of the workspace and opens it", { timeout: 90000 }, async () => {
-  await runCommand("gitinspector: Export HTML Report of the Workspace");
-  await page.locator(".tabs-container .tab", { hasText: "gitinspector Report" }).waitFor({ timeout: 60000 });
+/** The rows of table `name` of a report section (the engine's page data), as {column: value}. */
+function reportRows(section, name) {
+  const table = section.tables.find((t) => t.name === name);
+  assert.ok(table, `the report has a ${name} table: ${section.tables.map((t) => t.name)}`);
+  return table.rows.map((row) => Object.fromEntries(table.columns.map(([key], i) => [key, row[i]])));
+}
+
+test("export asks the daemon for the engine's HTML report, which it writes, and previews it", { timeout: 120000 }, async (t) => {
+  t.after(async () => { await shot("07-report"); });
   const reports = path.join(tmp, "user-data/User/globalStorage/gitinspector.gitinspector/reports");
-  const file = await waitFor(() => fs.existsSync(reports) && fs.readdirSync(reports).find((f) => f.endsWith(".html")), "the report file");
+  const earlier = new Set(fs.existsSync(reports) ? fs.readdirSync(reports) : []);
+  await runCommand("gitinspector: Export Report of the Workspace");
+  // The format's quick pick: the engine's formats a file is made of, HTML first.
+  const rows = page.locator(".quick-input-list .monaco-list-row");
+  await rows.filter({ hasText: "Excel" }).first().waitFor({ timeout: 15000 });
+  const offered = (await rows.allTextContents()).map((text) => /^(HTML|Excel|Markdown|CSV)/.exec(text)?.[1]);
+  assert.deepEqual(offered, ["HTML", "Excel", "Markdown", "CSV"]);
+  await page.keyboard.press("Enter");
+  const file = await waitFor(
+    () => fs.existsSync(reports) && fs.readdirSync(reports).find((f) => f.endsWith(".html") && !earlier.has(f)),
+    "the report file the daemon writes", 60000, 250,
+  );
+  assert.match(file, /^gitinspector-shop-\d{4}(-\d\d){5}\.html$/, "named after the repository and the date");
   const html = fs.readFileSync(path.join(reports, file), "utf8");
-  const data = JSON.parse(/window\.GITINSPECTOR_DATA = (.*?);<\/script>/s.exec(html)[1]);
-  const got = Object.fromEntries(data.repositories[0].authors.map((a) => [a.name, a.lines]));
-  assert.deepEqual(got, expected.lineCounts);
-  // The editor-facing result is camelCase (docs/protocol.md), as the page reads it.
-  const files = Object.fromEntries(data.repositories[0].files.map((f) => [f.path, f.topAuthor]));
-  assert.deepEqual(files, expected.topAuthors);
-  assert.ok(data.repositories[0].authors.every((a) => typeof a.linesPct === "number"), "authors' linesPct");
-  // The preview renders the same tables from the embedded data.
-  await waitFor(async () => {
+  // The engine's page (python/gigui/report/html.py), nothing of the extension's.
+  assert.match(html, /<meta name="generator" content="gitinspector-lsp">/);
+  assert.doesNotMatch(html, /GITINSPECTOR_DATA|GITINSPECTOR_PALETTE|authors-table/, "a report generated in the extension");
+  const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)[1]);
+  assert.equal(data.sections.length, 1, "one section: the workspace's one repository");
+  const section = data.sections[0];
+  assert.equal(section.path, repo);
+  // Its numbers are the analysis's (git blame's): each author's lines, each file's top author.
+  const authors = reportRows(section, "authors");
+  assert.deepEqual(Object.fromEntries(authors.map((a) => [a.name, a.lines])), expected.lineCounts);
+  const [top, topLines] = Object.entries(expected.lineCounts).sort((a, b) => b[1] - a[1])[0];
+  assert.equal(authors[0].name, top, "the top author first");
+  assert.equal(authors[0].lines, topLines);
+  assert.ok(html.includes(top), "the top author's name in the page");
+  const files = reportRows(section, "files");
+  assert.deepEqual(Object.fromEntries(files.map((f) => [f.path, f.top_author])), expected.topAuthors);
+  // The preview shows the same page, its own script drawing the tables inside the webview.
+  await page.locator(".tabs-container .tab", { hasText: "gitinspector Report: shop" }).waitFor({ timeout: 30000 });
+  const shown = await waitFor(async () => {
     for (const frame of page.frames()) {
-      const names = await frame.evaluate(() => {
-        const rows = document.querySelectorAll("#authors-table tbody tr");
-        return document.title.startsWith("gitinspector report") ? [...rows].map((r) => r.dataset.key) : null;
+      const cells = await frame.evaluate(() => {
+        if (!document.querySelector('meta[name="generator"][content="gitinspector-lsp"]')) return null;
+        return [...document.querySelectorAll("#app .panel table tbody tr")].map((tr) => [...tr.cells].map((td) => td.textContent.trim()));
       }).catch(() => null);
-      if (names && names.length === Object.keys(expected.lineCounts).length) return true;
+      if (cells && cells.length >= Object.keys(expected.lineCounts).length) return cells;
     }
     return false;
-  }, "the report preview's authors table", 20000, 500);
+  }, "the report preview's authors table, drawn by the engine's script", 30000, 500);
+  for (const [name, lines] of Object.entries(expected.lineCounts)) {
+    const row = shown.find((cells) => cells[0] === name);
+    assert.ok(row, `${name} in the preview: ${JSON.stringify(shown)}`);
+    assert.ok(row.includes(String(lines)), `${name}'s ${lines} lines in the preview: ${row}`);
+  }
   await shot("07-report");
+  // The notification names the file the daemon wrote.
+  await waitFor(async () => (await page.locator(".notifications-toasts .notification-toast").allTextContents()).some((x) => x.includes(file)),
+    "the notification with the report's path", 15000, 250);
+});
+
+test("export as Markdown: the engine's tables, opened in an editor", { timeout: 90000 }, async () => {
+  const reports = path.join(tmp, "user-data/User/globalStorage/gitinspector.gitinspector/reports");
+  const earlier = new Set(fs.existsSync(reports) ? fs.readdirSync(reports) : []);
+  await runCommand("gitinspector: Export Report of the Workspace");
+  const rows = page.locator(".quick-input-list .monaco-list-row");
+  await rows.filter({ hasText: "Markdown" }).first().waitFor({ timeout: 15000 });
+  await page.locator(".quick-input-widget input").fill("Markdown");
+  await page.keyboard.press("Enter");
+  const file = await waitFor(
+    () => fs.existsSync(reports) && fs.readdirSync(reports).find((f) => f.endsWith(".md") && !earlier.has(f)),
+    "the Markdown report the daemon writes", 60000, 250,
+  );
+  const md = fs.readFileSync(path.join(reports, file), "utf8");
+  for (const [name, lines] of Object.entries(expected.lineCounts)) {
+    const row = md.split("\n").find((l) => l.startsWith(`| ${name} `));
+    assert.ok(row, `${name}'s row in:\n${md}`);
+    assert.ok(row.split("|").map((c) => c.trim()).includes(String(lines)), `${name}'s ${lines} lines in ${row}`);
+  }
+  await page.locator(".tabs-container .tab", { hasText: file }).waitFor({ timeout: 15000 });
+  await shot("11-report-markdown");
 });
 
 test("a gitinspector.path that does not exist is reported with its reason", { timeout: 60000 }, async (t) => {

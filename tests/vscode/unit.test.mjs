@@ -2,7 +2,7 @@
 // `npm run compile` writes to editors/vscode/out (scripts/test-vscode.sh
 // builds it first): the shared vectors of tests/fixtures/vectors, which the
 // daemon and the Neovim plugin pass too, the settings sent to the daemon, the
-// defaults it announces, and the author colours.
+// defaults it announces, the author colours, and the report export's request.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +19,7 @@ const { relativeDate, formatDate, blameText } = require(path.join(OUT, "format.j
 const { applyBlameAnswer } = require(path.join(OUT, "protocol.js"));
 const { userSettings, announcedDefaults, daemonSetting, currentLineTemplate } = require(path.join(OUT, "settings.js"));
 const { AUTHOR_PALETTE, NOT_COMMITTED_COLOR, authorColor } = require(path.join(OUT, "palette.js"));
+const { REPORT_FORMATS, reportFormat, reportInputs, renderReportParams, reportFileName } = require(path.join(OUT, "report.js"));
 
 const vectors = (name) => JSON.parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/vectors", name), "utf8"));
 
@@ -125,4 +126,45 @@ test("authors are coloured by rank: the palette's entries in order, the not comm
   const script = fs.readFileSync(path.join(ROOT, "editors/vscode/media/authors.js"), "utf8");
   assert.doesNotMatch(script, /#[0-9a-f]{6}\b/i, "a colour literal in media/authors.js");
   assert.match(script, /GITINSPECTOR_PALETTE/);
+});
+
+test("the report export asks the daemon for the engine's report of the workspace", () => {
+  // The formats offered, HTML first (the quick pick's default), each the engine's name.
+  assert.deepEqual(REPORT_FORMATS.map((f) => f.format), ["html", "excel", "markdown", "csv"]);
+  assert.deepEqual(REPORT_FORMATS.map((f) => f.extension), [".html", ".xlsx", ".md", ".csv"]);
+  assert.equal(reportFormat("excel").extension, ".xlsx");
+  assert.equal(reportFormat("Markdown").format, "markdown");
+  assert.equal(reportFormat("table"), undefined, "only the formats a file is wanted of");
+  assert.equal(reportFormat(3), undefined);
+  // The params: the user's analysis settings (snake_case, as the engine reads them) over the
+  // workspace folders, and the report options.
+  const html = reportFormat("html");
+  assert.deepEqual(renderReportParams({ n_files: 3, ex_authors: ["bot*"] }, ["/w/shop"], html, "/out/r.html"), {
+    n_files: 3, ex_authors: ["bot*"], input_fstrs: ["/w/shop"], format: "html", output: "/out/r.html",
+  });
+  assert.deepEqual(renderReportParams(undefined, ["/w/a", "/w/b"], html, "/o.html"), {
+    input_fstrs: ["/w/a", "/w/b"], format: "html", output: "/o.html",
+  });
+  // Repositories named in the analysis settings win over the workspace folders, as in
+  // gitinspector.analyzeWorkspace; an empty list does not.
+  assert.deepEqual(reportInputs({ input_fstrs: ["/r/x"] }, ["/w/shop"]), ["/r/x"]);
+  assert.deepEqual(reportInputs({ input_fstrs: [] }, ["/w/shop"]), ["/w/shop"]);
+  assert.deepEqual(reportInputs("nonsense", []), []);
+  // The file: named after the repositories and the local time, the format's extension.
+  const when = new Date(2025, 2, 4, 5, 6, 7);
+  assert.equal(reportFileName(["/w/shop"], html, when), "gitinspector-shop-2025-03-04-05-06-07.html");
+  assert.equal(reportFileName(["/w/a b/", "C:\\r\\c"], reportFormat("csv"), when), "gitinspector-a_b-c-2025-03-04-05-06-07.csv");
+  assert.equal(reportFileName([], reportFormat("excel"), when), "gitinspector-workspace-2025-03-04-05-06-07.xlsx");
+});
+
+test("no report is generated in the extension: the engine's renderer is the only one", () => {
+  const src = path.join(ROOT, "editors/vscode/src");
+  for (const file of fs.readdirSync(src)) {
+    const text = fs.readFileSync(path.join(src, file), "utf8");
+    assert.doesNotMatch(text, /writeReport|GITINSPECTOR_DATA|workspace\.fs\.writeFile|writeFileSync/, `a report written by ${file}`);
+  }
+  const commands = fs.readFileSync(path.join(src, "commands.ts"), "utf8");
+  assert.match(commands, /"gitinspector\/renderReport"/);
+  const script = fs.readFileSync(path.join(ROOT, "editors/vscode/media/authors.js"), "utf8");
+  assert.doesNotMatch(script, /GITINSPECTOR_DATA/, "media/authors.js has no embedded-report mode");
 });

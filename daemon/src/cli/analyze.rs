@@ -1,18 +1,40 @@
-//! `gitinspector-lsp analyze PATH...`: per repository the authors, files,
-//! authors × files and files × authors tables (and the timeline when asked),
-//! or the full result as JSON.
+//! `gitinspector-lsp analyze PATH...`: the analysis as a report, in any of
+//! the engine's formats (`gigui.report`: the one renderer the editors use
+//! too), on stdout or in files.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
-use anyhow::Context;
-use clap::Args;
-use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, Table};
+use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Map, Value};
 
-use super::{error_line, start_engine, Format, Reported};
+use super::{error_line, start_engine, Reported};
 use crate::engine::CallHooks;
+
+/// The report formats of `gigui.report`.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    Html,
+    Excel,
+}
+
+impl ReportFormat {
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Table => "table",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Html => "html",
+            ReportFormat::Excel => "excel",
+        }
+    }
+}
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
@@ -22,9 +44,27 @@ pub struct AnalyzeArgs {
     paths: Vec<String>,
     /// `table`: per repository the authors, files, authors × files and
     /// files × authors tables (and the timeline with --timeline); `json`: the
-    /// engine's whole result. The exit status is 1 when any path failed.
+    /// engine's whole result; `csv`: one file per table (or --table);
+    /// `markdown`; `html`: one self-contained page with blame tabs; `excel`:
+    /// an .xlsx (needs --output). The exit status is 1 when any path failed.
     #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    format: ReportFormat,
+    /// Write the report to this file instead of stdout (csv without --table:
+    /// a folder, or a name each table's file is named after).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<String>,
+    /// csv, markdown: only this table (authors, files, authors_files,
+    /// files_authors, timeline).
+    #[arg(long, value_name = "NAME")]
+    table: Option<String>,
+    /// html, excel: give this file a blame tab (repeatable; default: the
+    /// files with the most lines, see --blame-top).
+    #[arg(long = "blame-file", value_name = "PATH")]
+    blame_files: Vec<String>,
+    /// html, excel: how many files (with the most lines) get a blame tab
+    /// (default 10).
+    #[arg(long, value_name = "N")]
+    blame_top: Option<u64>,
     /// No effect (the files table is always printed); kept for old scripts.
     #[arg(long = "files", hide = true)]
     _files: bool,
@@ -81,7 +121,8 @@ pub struct AnalyzeArgs {
     /// Revisions file for blame to ignore (git blame --ignore-revs-file).
     #[arg(long, value_name = "PATH", conflicts_with = "no_ignore_revs_file")]
     ignore_revs_file: Option<String>,
-    /// Use no ignore-revs file, not even the repository's configured one.
+    /// Use no ignore-revs file, not even the repository's
+    /// .git-blame-ignore-revs.
     #[arg(long)]
     no_ignore_revs_file: bool,
     /// Do not count comment lines.
@@ -227,32 +268,66 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
         }),
         cancel: None,
     };
-    let result = engine.call("execute_analysis", &[args.settings()], &hooks);
+    let result = engine.call("render_report", &[args.request()], &hooks);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let result = result.map_err(|e| anyhow::anyhow!(e))?;
-    let printed = match args.format {
-        Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&result)?);
-            Ok(())
-        }
-        Format::Table => {
-            let colour = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            print_result(&result, colour).context("unexpected engine result")
-        }
-    };
-    // The paths that failed, after the tables of those that worked.
+    if let Some(content) = result.get("content").and_then(Value::as_str) {
+        let mut out = std::io::stdout().lock();
+        out.write_all(content.as_bytes())?;
+        out.flush()?;
+    }
+    for file in result
+        .get("files")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        eprintln!("wrote {}", file.as_str().unwrap_or_default());
+    }
+    // The paths that failed, after the report of those that worked.
     let failed = failures(&result);
     for (path, error) in &failed {
-        error_line(format_args!("{path}: {error}"));
+        if error.contains(path.as_str()) {
+            error_line(error);
+        } else {
+            error_line(format_args!("{path}: {error}"));
+        }
     }
-    printed?;
     if failed.is_empty() {
         Ok(())
     } else {
         Err(Reported.into())
+    }
+}
+
+impl AnalyzeArgs {
+    /// The engine's `render_report` request: the settings and the report
+    /// options.
+    fn request(&self) -> Value {
+        let mut request = self.settings();
+        if let Value::Object(map) = &mut request {
+            map.insert("format".into(), json!(self.format.name()));
+            if let Some(output) = &self.output {
+                map.insert("output".into(), json!(output));
+            }
+            if let Some(table) = &self.table {
+                map.insert("table".into(), json!(table));
+            }
+            if !self.blame_files.is_empty() {
+                map.insert("blame_files".into(), json!(self.blame_files));
+            }
+            if let Some(top) = self.blame_top {
+                map.insert("blame_top".into(), json!(top));
+            }
+            let colour = self.format == ReportFormat::Table
+                && self.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            map.insert("colour".into(), json!(colour));
+        }
+        request
     }
 }
 
@@ -278,279 +353,6 @@ fn failures(result: &Value) -> Vec<(String, String)> {
             (text(e.get("path")), one_line.join(" "))
         })
         .collect()
-}
-
-fn print_result(result: &Value, colour: bool) -> Option<()> {
-    let repositories = result.get("repositories")?.as_array()?;
-    let combined = result.get("combined").filter(|c| c.is_object());
-    let mut blocks: Vec<String> = Vec::new();
-    for repo in repositories {
-        let revision = repo.get("revision")?.as_str()?;
-        let title = format!(
-            "{} ({}) at {}",
-            repo.get("name")?.as_str()?,
-            repo.get("path")?.as_str()?,
-            revision.get(..12).unwrap_or(revision)
-        );
-        blocks.push(repository(title, repo, colour)?);
-    }
-    if let Some(combined) = combined {
-        blocks.push(repository("combined".into(), combined, colour)?);
-    }
-    if !blocks.is_empty() {
-        println!("{}", blocks.join("\n\n"));
-    }
-    Some(())
-}
-
-/// One repository's header, notes and tables, blocks apart by blank lines.
-fn repository(title: String, repo: &Value, colour: bool) -> Option<String> {
-    let mut head = vec![title];
-    // What a reader of these numbers must know (a shallow clone's cut history).
-    for warning in repo
-        .get("warnings")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        head.push(format!("note: {}", warning.as_str().unwrap_or_default()));
-    }
-    let mut blocks = vec![head.join("\n")];
-    let show_renames = repo
-        .get("settings")
-        .and_then(|s| s.get("show_renames"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
-        || rows(repo, "files").any(|f| f.get("renamed_from").is_some());
-    let tables: [(&str, &str, &[Column]); 4] = [
-        ("Authors", "authors", AUTHORS),
-        ("Files", "files", FILES),
-        ("Authors × files", "authors_files", AUTHORS_FILES),
-        ("Files × authors", "files_authors", FILES_AUTHORS),
-    ];
-    for (name, key, columns) in tables {
-        if let Some(rows) = repo.get(key) {
-            blocks.push(titled(
-                name,
-                columns,
-                rows.as_array()?,
-                show_renames,
-                colour,
-            ));
-        }
-    }
-    if let Some(timeline) = repo.get("timeline").filter(|t| t.is_object()) {
-        let period = timeline
-            .get("period")
-            .and_then(Value::as_str)
-            .unwrap_or("period");
-        let rows = timeline.get("rows")?.as_array()?;
-        let name = format!("Timeline by {period}");
-        blocks.push(titled(&name, TIMELINE, rows, show_renames, colour));
-    }
-    Some(blocks.join("\n\n"))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Int,
-    /// One decimal: percentages, stability, age in days.
-    Decimal,
-    /// A list of strings, joined with ", ".
-    List,
-}
-
-struct Column {
-    title: &'static str,
-    key: &'static str,
-    kind: Kind,
-    show: Show,
-}
-
-/// When a column whose key the rows have is printed.
-#[derive(Clone, Copy)]
-enum Show {
-    Always,
-    /// With --show-renames (a file's former paths).
-    Renames,
-    /// With --show-renames, when some row's list holds more than the value
-    /// of this key (an author's names beyond the name shown).
-    Aliases(&'static str),
-}
-
-const fn col(title: &'static str, key: &'static str, kind: Kind) -> Column {
-    Column {
-        title,
-        key,
-        kind,
-        show: Show::Always,
-    }
-}
-
-/// A list shown with --show-renames.
-const fn list(title: &'static str, key: &'static str, show: Show) -> Column {
-    Column {
-        title,
-        key,
-        kind: Kind::List,
-        show,
-    }
-}
-
-/// Whether ROW's list KEY holds more than its OWN value.
-fn has_aliases(row: &Value, key: &str, own: &str) -> bool {
-    let own = row.get(own);
-    row.get(key)
-        .and_then(Value::as_array)
-        .is_some_and(|items| items.iter().any(|item| Some(item) != own))
-}
-
-// A column is printed when its key is in the rows: deletions vanish without
-// them, scaled percentages, renames and lines before --since appear with them.
-const AUTHORS: &[Column] = &[
-    col("Author", "name", Kind::Text),
-    col("Email", "email", Kind::Text),
-    col("Commits", "commits", Kind::Int),
-    col("Insertions", "insertions", Kind::Int),
-    col("Insertions %", "insertions_pct", Kind::Decimal),
-    col("Scaled ins. %", "scaled_insertions_pct", Kind::Decimal),
-    col("Deletions", "deletions", Kind::Int),
-    col("Lines", "lines", Kind::Int),
-    col("Lines %", "lines_pct", Kind::Decimal),
-    col("Scaled lines %", "scaled_lines_pct", Kind::Decimal),
-    col("Stability", "stability", Kind::Decimal),
-    col("Age (days)", "age", Kind::Decimal),
-    col("Files", "files", Kind::Int),
-    list("Names", "names", Show::Aliases("name")),
-    list("Emails", "emails", Show::Aliases("email")),
-];
-
-const FILES: &[Column] = &[
-    col("File", "path", Kind::Text),
-    col("Lines", "lines", Kind::Int),
-    col("Lines %", "lines_pct", Kind::Decimal),
-    col("Lines before since", "lines_before_since", Kind::Int),
-    col("Commits", "commits", Kind::Int),
-    col("Insertions", "insertions", Kind::Int),
-    col("Insertions %", "insertions_pct", Kind::Decimal),
-    col("Deletions", "deletions", Kind::Int),
-    col("Stability", "stability", Kind::Decimal),
-    col("Age (days)", "age", Kind::Decimal),
-    col("Authors", "authors", Kind::Int),
-    col("Top author", "top_author", Kind::Text),
-    list("Renamed from", "renamed_from", Show::Renames),
-];
-
-const AUTHORS_FILES: &[Column] = &[
-    col("Author", "author", Kind::Text),
-    col("Email", "email", Kind::Text),
-    col("File", "path", Kind::Text),
-    col("Lines", "lines", Kind::Int),
-    col("% of file", "lines_pct", Kind::Decimal),
-    col("Commits", "commits", Kind::Int),
-    col("Insertions", "insertions", Kind::Int),
-    col("Deletions", "deletions", Kind::Int),
-    col("Stability", "stability", Kind::Decimal),
-];
-
-const FILES_AUTHORS: &[Column] = &[
-    col("File", "path", Kind::Text),
-    col("Author", "author", Kind::Text),
-    col("Email", "email", Kind::Text),
-    col("Lines", "lines", Kind::Int),
-    col("% of file", "lines_pct", Kind::Decimal),
-    col("Commits", "commits", Kind::Int),
-    col("Insertions", "insertions", Kind::Int),
-    col("Deletions", "deletions", Kind::Int),
-    col("Stability", "stability", Kind::Decimal),
-];
-
-const TIMELINE: &[Column] = &[
-    col("Period", "period", Kind::Text),
-    col("Author", "author", Kind::Text),
-    col("Email", "email", Kind::Text),
-    col("Commits", "commits", Kind::Int),
-    col("Insertions", "insertions", Kind::Int),
-    col("Deletions", "deletions", Kind::Int),
-];
-
-fn rows<'a>(repo: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-    repo.get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
-/// A one-line title, then the table (or "(none)").
-fn titled(name: &str, columns: &[Column], rows: &[Value], renames: bool, colour: bool) -> String {
-    let title = if colour {
-        format!("\x1b[1m{name}\x1b[0m")
-    } else {
-        name.to_owned()
-    };
-    if rows.is_empty() {
-        return format!("{title}\n(none)");
-    }
-    let shown: Vec<&Column> = columns
-        .iter()
-        .filter(|c| rows.iter().any(|r| r.get(c.key).is_some()))
-        .filter(|c| match c.show {
-            Show::Always => true,
-            Show::Renames => renames,
-            Show::Aliases(own) => renames && rows.iter().any(|r| has_aliases(r, c.key, own)),
-        })
-        .collect();
-    format!("{title}\n{}", table(&shown, rows, colour))
-}
-
-fn table(columns: &[&Column], rows: &[Value], colour: bool) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::NOTHING);
-    if colour {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    table.set_header(columns.iter().map(|c| {
-        let cell = Cell::new(c.title);
-        if colour {
-            cell.add_attribute(Attribute::Bold).fg(Color::Cyan)
-        } else {
-            cell
-        }
-    }));
-    for row in rows {
-        table.add_row(columns.iter().map(|c| cell_text(row.get(c.key), c.kind)));
-    }
-    for (i, c) in columns.iter().enumerate() {
-        if matches!(c.kind, Kind::Int | Kind::Decimal) {
-            if let Some(column) = table.column_mut(i) {
-                column.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-    }
-    table
-}
-
-fn cell_text(value: Option<&Value>, kind: Kind) -> String {
-    match (kind, value) {
-        (_, None | Some(Value::Null)) => String::new(),
-        (Kind::Decimal, Some(Value::Number(n))) => match n.as_f64() {
-            Some(x) => format!("{x:.1}"),
-            None => n.to_string(),
-        },
-        (_, Some(Value::String(s))) => s.clone(),
-        (_, Some(Value::Array(items))) => items
-            .iter()
-            .map(|item| match item {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        (_, Some(other)) => other.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -632,27 +434,5 @@ mod tests {
             "--no-ignore-revs-file"
         ]));
         assert!(!parse(&[".", "--period", "day"]));
-    }
-
-    #[test]
-    fn columns_follow_the_keys_present() {
-        let rows =
-            vec![json!({"path": "a", "lines": 3, "lines_pct": 60.04, "renamed_from": ["b", "c"]})];
-        let text = titled("Files", FILES, &rows, false, false).to_string();
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.first(), Some(&"Files"));
-        let header: Vec<&str> = lines
-            .get(1)
-            .map(|l| l.split("  ").collect())
-            .unwrap_or_default();
-        let header: Vec<&str> = header
-            .iter()
-            .map(|h| h.trim())
-            .filter(|h| !h.is_empty())
-            .collect();
-        assert_eq!(header, ["File", "Lines", "Lines %"]);
-        let with = titled("Files", FILES, &rows, true, false);
-        assert!(with.contains("Renamed from") && with.contains("b, c") && with.contains("60.0"));
-        assert_eq!(titled("Files", FILES, &[], false, false), "Files\n(none)");
     }
 }

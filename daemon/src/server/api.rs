@@ -79,6 +79,7 @@ pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backen
         .custom_method("gitinspector/getSettings", Backend::get_settings)
         .custom_method("gitinspector/saveSettings", Backend::save_settings)
         .custom_method("gitinspector/executeAnalysis", Backend::execute_analysis)
+        .custom_method("gitinspector/renderReport", Backend::render_report)
         .custom_method("gitinspector/getBlameData", Backend::get_blame_data)
         .custom_method(
             "gitinspector/getPerformanceStats",

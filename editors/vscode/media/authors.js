@@ -1,16 +1,16 @@
 // Repository authors view: sortable authors and files tables and a chart of
-// each author's share of the surviving lines. Runs in the webview and in the
-// exported report (where the data is embedded and there is no VS Code API).
+// each author's share of the surviving lines, in the webview; the analysis
+// result arrives in a message (exported reports are the engine's own page).
 // Author colours: the extension's palette (src/palette.ts, given by the page as
 // GITINSPECTOR_PALETTE), an author's entry being their index in the result's
 // authors list (sorted by lines, most first), whatever order the table shows.
 (function () {
   "use strict";
   const PALETTE = window.GITINSPECTOR_PALETTE || [];
-  const vscode = typeof acquireVsCodeApi === "function" ? acquireVsCodeApi() : undefined;
+  const vscode = acquireVsCodeApi();
   const root = document.getElementById("root");
   const status = document.getElementById("status");
-  let data = window.GITINSPECTOR_DATA || undefined;
+  let data;
   const sorts = {};
 
   /** The colour of the author of rank `rank` (their index in the result's authors list). */
@@ -128,11 +128,11 @@
       data = msg.data;
       setStatus("done");
       render();
-      if (vscode) vscode.setState({ data });
+      vscode.setState({ data });
     }
   });
-  if (!data && vscode && vscode.getState()) data = vscode.getState().data;
+  if (vscode.getState()) data = vscode.getState().data;
   if (data) render();
   else setStatus("progress", undefined, "Starting analysis…");
-  if (vscode) vscode.postMessage({ type: "ready" });
+  vscode.postMessage({ type: "ready" });
 })();

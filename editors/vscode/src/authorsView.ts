@@ -1,6 +1,7 @@
-// The repository authors webview and the exported HTML report: one page,
-// media/authors.{js,css}, themed with the editor's CSS variables. Its author
-// colours are the extension's palette (palette.ts), given to the page here.
+// The repository authors webview: media/authors.{js,css}, themed with the
+// editor's CSS variables. Its author colours are the extension's palette
+// (palette.ts), given to the page here. (Exported reports are the engine's:
+// commands.ts asks the daemon for them.)
 
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -19,14 +20,11 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-/** The page; `data` embeds a result (the exported report), else it waits for messages. */
-export function pageHtml(extensionPath: string, title: string, data?: AnalysisResult, cspSource?: string): string {
+/** The page; the analysis result arrives in messages (AuthorsPanel.post). */
+function pageHtml(extensionPath: string, title: string, cspSource: string): string {
   const nonce = crypto.randomBytes(16).toString("base64");
-  const csp = cspSource
-    ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">`
-    : "";
+  const csp = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">`;
   const palette = `<script nonce="${nonce}">window.GITINSPECTOR_PALETTE = ${scriptJson(AUTHOR_PALETTE)};</script>`;
-  const embedded = data ? `<script nonce="${nonce}">window.GITINSPECTOR_DATA = ${scriptJson(data)};</script>` : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -40,7 +38,6 @@ ${csp}
 <div id="status"></div>
 <div id="root"></div>
 ${palette}
-${embedded}
 <script nonce="${nonce}">${media(extensionPath, "authors.js")}</script>
 </body>
 </html>
@@ -71,7 +68,7 @@ export class AuthorsPanel {
         AuthorsPanel.current = undefined;
       }
     });
-    panel.webview.html = pageHtml(extensionPath, "Repository Authors", undefined, panel.webview.cspSource);
+    panel.webview.html = pageHtml(extensionPath, "Repository Authors", panel.webview.cspSource);
   }
 
   static show(extensionPath: string, title: string): AuthorsPanel {
@@ -96,15 +93,4 @@ export class AuthorsPanel {
       await this.panel.webview.postMessage(message);
     }
   }
-}
-
-/** Writes the report and returns its file. */
-export async function writeReport(extensionPath: string, dir: vscode.Uri, data: AnalysisResult): Promise<vscode.Uri> {
-  const names = data.repositories.map((r) => r.name).join("-") || "workspace";
-  const stamp = new Date().toISOString().replace(/[:T]/g, "-").slice(0, 19);
-  const file = vscode.Uri.joinPath(dir, `gitinspector-${names.replace(/[^\w.-]+/g, "_")}-${stamp}.html`);
-  await vscode.workspace.fs.createDirectory(dir);
-  const html = pageHtml(extensionPath, `gitinspector report: ${names}`, data);
-  await vscode.workspace.fs.writeFile(file, Buffer.from(html, "utf8"));
-  return file;
 }

@@ -1,15 +1,20 @@
 // The extension's commands (package.json `contributes.commands`): one method
 // each; activate() builds this and registers them.
 
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as vscode from "vscode";
 import { ExecuteCommandParams, ExecuteCommandRequest, WorkDoneProgress } from "vscode-languageclient/node";
-import { AuthorsPanel, pageHtml, writeReport } from "./authorsView";
+import { AuthorsPanel } from "./authorsView";
 import { BlameStore } from "./blameStore";
 import { Daemon } from "./daemon";
 import { FileBlameController } from "./fileBlame";
 import { formatDate, isNotCommitted } from "./format";
 import { LineBlameController } from "./lineBlame";
-import { AnalysisResult, CommitDetails, FileAuthors } from "./protocol";
+import { AnalysisResult, CommitDetails, FileAuthors, RenderReportResult } from "./protocol";
+import { REPORT_FORMATS, ReportFormat, reportFileName, reportFormat, reportInputs, renderReportParams } from "./report";
+import { userValue } from "./settings";
 
 interface Progress {
   percentage?: number;
@@ -37,7 +42,7 @@ export class Commands {
       ["gitinspector.copyCommitSha", () => this.copyCommitSha()],
       ["gitinspector.showFileAuthors", () => this.showFileAuthors()],
       ["gitinspector.showRepositoryAuthors", () => this.showRepositoryAuthors()],
-      ["gitinspector.exportReport", () => this.exportReport()],
+      ["gitinspector.exportReport", (format?: unknown) => this.exportReport(format)],
       ["gitinspector.restartServer", () => this.restartServer()],
       ["gitinspector.showLog", () => {
         this.output.show();
@@ -114,26 +119,105 @@ export class Commands {
     }
   }
 
-  async exportReport(): Promise<void> {
-    const result = await this.runAnalysis("gitinspector: analyzing the workspace for the report", "gitinspector.analyzeWorkspace", []);
+  /**
+   * The engine's report of the workspace's repositories (`gitinspector/renderReport`),
+   * written by the daemon into the report folder, then opened. `formatArg` ("html",
+   * "excel", "markdown", "csv") skips the quick pick of the format.
+   */
+  async exportReport(formatArg?: unknown): Promise<void> {
+    const format = reportFormat(formatArg) ?? (await pickReportFormat());
+    if (!format) {
+      return;
+    }
+    const config = vscode.workspace.getConfiguration("gitinspector");
+    const analysis = userValue(config.inspect("analysis"));
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
+    const inputs = reportInputs(analysis, folders);
+    if (inputs.length === 0) {
+      void vscode.window.showWarningMessage("gitinspector: open a folder of a git repository first.");
+      return;
+    }
+    const output = path.join(this.reportDirectory(), reportFileName(inputs, format, new Date()));
+    const params = renderReportParams(analysis, folders, format, output);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `gitinspector: writing the ${format.label} report`, cancellable: true },
+      async (progress, token) => {
+        let last = 0;
+        try {
+          return await this.daemonRequest<RenderReportResult>("gitinspector/renderReport", params, token, (p) => {
+            const increment = p.percentage !== undefined ? Math.max(0, p.percentage - last) : undefined;
+            if (p.percentage !== undefined) {
+              last = p.percentage;
+            }
+            progress.report({ message: p.message, increment });
+          });
+        } catch (e) {
+          if (!token.isCancellationRequested) {
+            void vscode.window.showErrorMessage(`gitinspector: the report failed: ${errorText(e)}`);
+          }
+          return undefined;
+        }
+      },
+    );
     if (!result) {
       return;
     }
-    const extensionPath = this.context.extensionPath;
-    const configured = vscode.workspace.getConfiguration("gitinspector").get<string>("report.directory");
-    const dir = configured ? vscode.Uri.file(configured) : vscode.Uri.joinPath(this.context.globalStorageUri, "reports");
-    const file = await writeReport(extensionPath, dir, result);
-    this.output.appendLine(`Report written to ${file.fsPath}`);
-    const preview = vscode.window.createWebviewPanel("gitinspector.report", "gitinspector Report", vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [],
-    });
-    preview.webview.html = pageHtml(extensionPath, "gitinspector report", result, preview.webview.cspSource);
-    const choice = await vscode.window.showInformationMessage(`gitinspector: report written to ${file.fsPath}`, "Open in Browser", "Copy Path");
-    if (choice === "Open in Browser") {
-      await vscode.env.openExternal(file);
+    if (result.errors.length > 0) {
+      const failed = result.errors.map((e) => `${e.path}: ${e.error}`).join("; ");
+      void vscode.window.showWarningMessage(`gitinspector: not in the report: ${failed}`);
+    }
+    const files = result.files ?? [];
+    const [first] = files;
+    if (first === undefined) {
+      void vscode.window.showErrorMessage("gitinspector: the daemon wrote no report file.");
+      return;
+    }
+    for (const file of files) {
+      this.output.appendLine(`Report written to ${file}`);
+    }
+    await this.openReport(format, first, inputs);
+    const where = files.length > 1 ? `${files.length} ${format.label} files written to ${path.dirname(first)}` : `report written to ${first}`;
+    const open = format.format === "html" ? "Open in Browser" : format.format === "excel" ? "Open" : undefined;
+    const choice = await vscode.window.showInformationMessage(`gitinspector: ${where}`, ...(open ? [open] : []), "Copy Path");
+    if (choice === open && open !== undefined) {
+      await vscode.env.openExternal(vscode.Uri.file(first));
     } else if (choice === "Copy Path") {
-      await vscode.env.clipboard.writeText(file.fsPath);
+      await vscode.env.clipboard.writeText(files.length > 1 ? path.dirname(first) : first);
+    }
+  }
+
+  /** `gitinspector.report.directory` (`~/` and workspace-relative paths resolved), else the extension's storage. */
+  private reportDirectory(): string {
+    const configured = vscode.workspace.getConfiguration("gitinspector").get<string>("report.directory", "").trim();
+    if (!configured) {
+      return path.join(this.context.globalStorageUri.fsPath, "reports");
+    }
+    const expanded = configured === "~" || configured.startsWith("~/") ? path.join(os.homedir(), configured.slice(1)) : configured;
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return path.isAbsolute(expanded) || base === undefined ? expanded : path.join(base, expanded);
+  }
+
+  /**
+   * Shows a report the daemon wrote: HTML in a preview (the engine's page as it is: its
+   * own Content-Security-Policy lets only its inline style and script run, which a
+   * webview allows), Markdown and CSV in an editor; Excel is opened on request.
+   */
+  private async openReport(format: ReportFormat, file: string, inputs: readonly string[]): Promise<void> {
+    try {
+      if (format.format === "html") {
+        const names = inputs.map((i) => path.basename(i)).join(", ");
+        const preview = vscode.window.createWebviewPanel("gitinspector.report", `gitinspector Report: ${names}`, vscode.ViewColumn.Active, {
+          enableScripts: true,
+          enableFindWidget: true,
+          retainContextWhenHidden: true,
+          localResourceRoots: [],
+        });
+        preview.webview.html = await fs.promises.readFile(file, "utf8");
+      } else if (format.format === "markdown" || format.format === "csv") {
+        await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+      }
+    } catch (e) {
+      this.output.appendLine(`Cannot show ${file}: ${errorText(e)}`);
     }
   }
 
@@ -229,15 +313,21 @@ export class Commands {
 
   /** `workspace/executeCommand`, with `$/progress` to `onProgress` when given. */
   private async executeDaemonCommand<T>(command: string, args: unknown[], token?: vscode.CancellationToken, onProgress?: (p: Progress) => void): Promise<T> {
+    const params: ExecuteCommandParams = { command, arguments: args };
+    return this.daemonRequest<T>(ExecuteCommandRequest.method, params, token, onProgress);
+  }
+
+  /** A request to the daemon, with `$/progress` under a `workDoneToken` to `onProgress` when given. */
+  private async daemonRequest<T>(method: string, params: object, token?: vscode.CancellationToken, onProgress?: (p: Progress) => void): Promise<T> {
     const client = this.daemon.client;
     if (!client || !this.daemon.running) {
       throw new Error(this.daemon.lastError ?? "The gitinspector daemon is not running.");
     }
-    const params: ExecuteCommandParams = { command, arguments: args };
     let progress: vscode.Disposable | undefined;
+    let sent: object = params;
     if (onProgress) {
       const workDoneToken = `gitinspector-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      params.workDoneToken = workDoneToken;
+      sent = { ...params, workDoneToken };
       progress = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
         if (value.kind === "begin") {
           onProgress({ percentage: value.percentage, message: value.message ?? value.title });
@@ -247,11 +337,22 @@ export class Commands {
       });
     }
     try {
-      return (await client.sendRequest(ExecuteCommandRequest.type, params, token)) as T;
+      return await client.sendRequest<T>(method, sent, token);
     } finally {
       progress?.dispose();
     }
   }
+}
+
+/** The report format, from a quick pick (HTML first). */
+async function pickReportFormat(): Promise<ReportFormat | undefined> {
+  const items = REPORT_FORMATS.map((f) => ({ label: f.label, description: f.extension, detail: f.description, format: f }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: "gitinspector: export a report of the workspace",
+    placeHolder: "Format of the report",
+    matchOnDetail: true,
+  });
+  return picked?.format;
 }
 
 /** The active editor if it shows a file, else a warning. */

@@ -177,3 +177,14 @@ export interface AnalysisResult {
   /** Timings of the run, in the engine API's own names. */
   performanceStats: Record<string, unknown>;
 }
+
+/** `gitinspector/renderReport`'s answer. */
+export interface RenderReportResult {
+  format: string;
+  /** The repositories that could not be analyzed. */
+  errors: { path: string; error: string }[];
+  /** The paths written (with `output`): one, or one per table for CSV. */
+  files?: string[];
+  /** The text (without `output`). */
+  content?: string;
+}

@@ -11,4 +11,5 @@ mod health_check;
 mod hover;
 mod inlay_hint;
 mod performance_stats;
+mod render_report;
 mod settings;

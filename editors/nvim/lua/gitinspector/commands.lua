@@ -72,8 +72,10 @@ M.subcommands = {
     end,
   },
   report = {
-    desc = 'write an HTML report of the repository: report [path]',
-    complete = 'file',
+    desc = "the engine's report of the repository: report [path|html|excel|markdown|csv]",
+    complete = function(arglead)
+      return require('gitinspector.report').complete(arglead)
+    end,
     run = function(args)
       require('gitinspector.report').write(nil, args[1])
     end,
@@ -107,6 +109,9 @@ function M.complete(arglead, cmdline, _)
   if not sub or not sub.complete or #words > 2 then
     return {}
   end
+  if type(sub.complete) == 'function' then
+    return sub.complete(arglead)
+  end
   if sub.complete == 'file' then
     return vim.fn.getcompletion(arglead, 'file')
   end
@@ -119,7 +124,7 @@ function M.create()
   vim.api.nvim_create_user_command('GitInspector', M.run, {
     nargs = '*',
     complete = M.complete,
-    desc = 'gitinspector: blame | authors [file] | commit | toggle | analyze | report [path]',
+    desc = 'gitinspector: blame | authors [file] | commit | toggle | analyze | report [path|format]',
   })
 end
 

@@ -48,7 +48,7 @@ M.defaults = {
     authors = '<leader>ga',
     toggle = '<leader>gt',
   },
-  -- Where `:GitInspector report` writes without an argument (nil: stdpath('cache')).
+  -- Where `:GitInspector report` writes without a path (nil: stdpath('cache')/gitinspector).
   report_dir = nil,
   -- Timeout (ms) of synchronous requests (health check).
   timeout = 10000,
