@@ -39,10 +39,11 @@ from bench.figures.analysis import fig_analysis
 from bench.figures.blame import fig_warm_and_edit
 from bench.figures.first_blame import fig_first_blame, fig_restart
 from bench.figures.peers import fig_peers
+from bench.figures.saved_state import fig_saved_state
 from bench.figures.startup import fig_startup
 from bench.repository import prepare_repo
 
-FIGURES = ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+FIGURES = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         metavar="FIGURE",
         choices=FIGURES,
-        help=f"run only these figures ({' '.join(FIGURES)}; 4, 5 and 7 run together)",
+        help=f"run only these figures ({' '.join(FIGURES)}; 4, 5 and 7 run together, as do "
+        "10, 11 and 12)",
     )
     parser.add_argument(
         "--peer-timeout",
@@ -111,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: fig_analysis(
                     report, daemons, work, repo, it, memory_only=set(args.only or []) == {"7"}
                 ),
+            ),
+            (
+                "10-11-12",
+                lambda: fig_saved_state(report, daemons, binary, work, repo, it["analysis"]),
             ),
             (
                 "9",

@@ -536,6 +536,7 @@ def execute_analysis(
     driver = _Driver(0, progress, cancel, event)
     limits = date_limits(settings.since, settings.until)
     workers = _workers(settings)
+    loaded_before = sum(incremental.loaded_from_disk.values())
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gigui") as pool:
         contexts, errors, failures = _prepare_all(settings, limits, pool, driver, counter)
         plans = [_plan(ctx, settings, limits) for ctx in contexts]
@@ -558,6 +559,7 @@ def execute_analysis(
                         plan.ctx.files,
                         plan.filters,
                         plan.ancestry,
+                        tries=2 if settings.cache else 0,
                     )
                 finally:
                     plan.log_seconds = time.perf_counter() - t
@@ -626,6 +628,8 @@ def execute_analysis(
             "git_calls": counter.count,
             "workers": workers,
             "repositories": len(results),
+            # memos filled from the state an earlier process saved (history and blame)
+            "saved_state_loads": sum(incremental.loaded_from_disk.values()) - loaded_before,
         },
     }
 
@@ -668,7 +672,7 @@ def _plan(ctx: RepoContext, settings: Settings, limits: tuple[int | None, int | 
     if settings.blame:
         plan.blame_key = incremental.blame_key(ctx.root, env, settings, ctx.ignore_revs, since)
         plan.reused, _base = incremental.reusable_blame(
-            plan.blame_key, ctx.sha, ctx.files, plan.ancestry
+            plan.blame_key, ctx.sha, ctx.files, plan.ancestry, tries=2 if settings.cache else 0
         )
         plan.to_blame = [f for f in ctx.files if f not in plan.reused]
     return plan

@@ -140,7 +140,11 @@ def render_report(
     defaults = _settings.validate_settings({}).model_dump(mode="json")
     report = build_report(result, blame, model.model_dump(mode="json"), defaults)
     pieces = _report.layout(report, result, options)
-    out: dict[str, Any] = {"format": options.format, "errors": result.get("errors", [])}
+    out: dict[str, Any] = {
+        "format": options.format,
+        "errors": result.get("errors", []),
+        "saved_state_loads": result.get("performance_stats", {}).get("saved_state_loads", 0),
+    }
     if options.output:
         out["files"] = _report.write(pieces, options.output)
     else:

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import persist
 from .git import Git
 from .history import HistoryResult, LogFilters, Stat, read_log, run_history, walk
 
@@ -60,20 +61,66 @@ class CachedHistory:
 
 
 def clear() -> None:
-    """Forget every memoized blame count and log pass."""
+    """Forget every memoized blame count and log pass, in memory and on disk."""
     with _lock:
         _blame_memo.clear()
         _history_memo.clear()
+        _encoded.clear()
+    persist.clear()
+
+
+#: The JSON of each memoized revision as saved on disk, per (kind, key): a save writes the
+#: new revision's and reuses the others'.
+_encoded: dict[tuple[str, tuple[Any, ...]], OrderedDict[str, Any]] = {}
+#: How many times a memo was filled from the disk (since the process started).
+loaded_from_disk = {"history": 0, "blame": 0}
+
+
+def _kind(memo: OrderedDict[tuple[Any, ...], OrderedDict[str, Any]]) -> str:
+    return "blame" if memo is _blame_memo else "history"
+
+
+def _decode(kind: str, value: Any) -> Any:
+    return persist.decode_blame(value) if kind == "blame" else persist.decode_history(value)
+
+
+def _encode(kind: str, value: Any) -> Any:
+    return persist.encode_blame(value) if kind == "blame" else persist.encode_history(value)
 
 
 def _revisions(memo: OrderedDict[tuple[Any, ...], OrderedDict[str, Any]], key: tuple[Any, ...]):
-    """Memoized revisions of KEY, most recent first (a snapshot)."""
+    """Memoized revisions of KEY, most recent first (a snapshot); the saved ones of an
+    earlier process when this one has none."""
     with _lock:
         revs = memo.get(key)
-        if revs is None:
-            return []
+        if revs is not None:
+            memo.move_to_end(key)
+            return list(reversed(revs.items()))
+    kind = _kind(memo)
+    saved = persist.load(kind, key)
+    if not saved:
+        return []
+    try:
+        decoded = OrderedDict((sha, _decode(kind, value)) for sha, value in saved)
+    except ValueError as exc:
+        persist.log.warning("saved %s state cannot be used (%s); recomputing", kind, exc)
+        persist.save(kind, key, [])
+        return []
+    with _lock:
+        revs = memo.get(key)
+        if revs is None:  # another thread may have filled it meanwhile
+            revs = memo[key] = decoded
+            _encoded[(kind, key)] = OrderedDict(saved)
+            loaded_from_disk[kind] += 1
         memo.move_to_end(key)
+        _trim(memo)
         return list(reversed(revs.items()))
+
+
+def _trim(memo: OrderedDict[tuple[Any, ...], OrderedDict[str, Any]]) -> None:
+    while len(memo) > MAX_KEYS:
+        key, _revs = memo.popitem(last=False)
+        _encoded.pop((_kind(memo), key), None)
 
 
 def _store(
@@ -82,6 +129,9 @@ def _store(
     sha: str,
     value: Any,
 ) -> None:
+    """Memoizes VALUE as KEY's revision SHA, and saves KEY's revisions to disk."""
+    kind = _kind(memo)
+    encoded = _encode(kind, value)
     with _lock:
         revs = memo.get(key)
         if revs is None:
@@ -91,8 +141,14 @@ def _store(
         revs.move_to_end(sha)
         while len(revs) > MAX_REVISIONS:
             revs.popitem(last=False)
-        while len(memo) > MAX_KEYS:
-            memo.popitem(last=False)
+        saved = _encoded.setdefault((kind, key), OrderedDict())
+        saved[sha] = encoded
+        saved.move_to_end(sha)
+        for old in [s for s in saved if s not in revs]:
+            del saved[old]
+        snapshot = list(saved.items())
+        _trim(memo)
+    persist.save(kind, key, snapshot)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,7 +278,7 @@ def reusable_blame(
     key: tuple[Any, ...], sha: str, files: Iterable[str], ancestry: Ancestry, tries: int = 2
 ) -> tuple[dict[str, Counts], str | None]:
     """Memoized counts valid at SHA for FILES, and the revision they come from."""
-    for old, memo in _revisions(_blame_memo, key)[:tries]:
+    for old, memo in _revisions(_blame_memo, key)[:tries] if tries else ():
         touched = ancestry.first_parent_touched(old, sha)
         if touched is None:
             continue
@@ -279,7 +335,7 @@ def history(
     """The log pass at SHA, from a memoized pass when that is exact, else in full."""
     wanted = frozenset(files)
     fallback: str | None = None
-    for _old, cached in _revisions(_history_memo, key)[:tries]:
+    for _old, cached in _revisions(_history_memo, key)[:tries] if tries else ():
         got = _from_cached(git, cached, sha, rev_time, files, wanted, filters, ancestry)
         if isinstance(got, HistoryOutcome):
             if got.mode != "reused":  # a reused pass keeps the (larger) cached one

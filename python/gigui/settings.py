@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         top: int
         timeline: bool
         timeline_period: str
+        cache: bool
 
 
 log = logging.getLogger("gigui.settings")
@@ -124,6 +125,7 @@ def _model() -> type[Settings]:
         top: int = Field(default=0, ge=0)
         timeline: bool = False
         timeline_period: str = "month"
+        cache: bool = True
 
         @field_validator("subfolder")
         @classmethod

@@ -158,6 +158,10 @@ pub struct AnalyzeArgs {
     /// The timeline's period (default: month; implies --timeline).
     #[arg(long, value_name = "PERIOD", value_parser = ["week", "month", "quarter", "year"])]
     period: Option<String>,
+    /// A cold run: do not start from the analysis state earlier runs saved
+    /// (it is still saved for the next run).
+    #[arg(long)]
+    no_cache: bool,
     /// Parallel git processes (default: number of cores).
     #[arg(long, value_name = "N")]
     workers: Option<u32>,
@@ -233,6 +237,9 @@ impl AnalyzeArgs {
         if self.no_deletions {
             set("deletions", json!(false));
         }
+        if self.no_cache {
+            set("cache", json!(false));
+        }
         if let Some(column) = &self.sort_by {
             set("sort_by", json!(column));
         }
@@ -285,6 +292,16 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
         .flatten()
     {
         eprintln!("wrote {}", file.as_str().unwrap_or_default());
+    }
+    let loads = result
+        .get("saved_state_loads")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if loads > 0 {
+        eprintln!(
+            "gitinspector-lsp: started from the analysis state an earlier run saved \
+             (--no-cache for a cold run)"
+        );
     }
     // The paths that failed, after the report of those that worked.
     let failed = failures(&result);
