@@ -204,6 +204,9 @@ def encode_history(cached: Any) -> dict[str, Any]:
                 row.append([[shas.id(s), t, i, d] for s, t, i, d in st.events])
             rows.append(row)
         stats[path] = rows
+    # every identity gets its index before the table is written out
+    identity_commits = [[idents.id(i), n] for i, n in res.identity_commits.items()]
+    window_identities = [idents.id(i) for i in res.identities]
     return {
         "sha": cached.sha,
         "rev_time": cached.rev_time,
@@ -211,8 +214,8 @@ def encode_history(cached: Any) -> dict[str, Any]:
         "shas": shas.items,
         "identities": [list(i) for i in idents.items],
         "stats": stats,
-        "identity_commits": [[idents.id(i), n] for i, n in res.identity_commits.items()],
-        "window_identities": [idents.id(i) for i in res.identities],
+        "identity_commits": identity_commits,
+        "window_identities": window_identities,
         "renamed": {k: list(v) for k, v in res.renamed.items()},
         "commits_walked": res.commits_walked,
         "conflicts": res.conflicts,

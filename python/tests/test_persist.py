@@ -61,6 +61,10 @@ def repo(tmp_path: Path) -> GitRepo:
     r.commit("one", ALICE, {"a.py": numbered("a", 20), "b.txt": numbered("b", 8)})
     r.commit("two", BOB, {"a.py": numbered("a", 15) + numbered("x", 6)})
     r.commit("three", CAROL, {"c.md": numbered("c", 5)})
+    # someone whose only work was deleted since: in the history, in no table row
+    r.commit("draft", ("Dana", "dana@example.com"), {"draft.txt": numbered("d", 3)})
+    r.remove("draft.txt")
+    r.commit("drop the draft", CAROL)
     return r
 
 
