@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import host, incremental, tables
+from . import host, incremental, persist, tables
 from .blame import FileBlame, commit_record, run_blame
 from .comments import comment_lines
 from .errors import (
@@ -136,6 +136,23 @@ def list_text_files(git: Git, sha: str) -> dict[str, int]:
         path = path_from_git(parts[2])
         if path in regular:
             counts[path] = int(parts[0])
+    return counts
+
+
+def text_files(git: Git, git_dir: str, sha: str, use_saved: bool) -> dict[str, int]:
+    """``list_text_files`` of SHA, from the state an earlier analysis saved when it can: a
+    commit's files never change, and which of them git calls binary depends only on its
+    tree and the repository's ``info/attributes`` (the user's are not read)."""
+    attributes = incremental.file_stamp(os.path.join(git_dir, "info", "attributes"))
+    key = (git.cwd, sha, attributes)
+    if use_saved:
+        saved = persist.load("files", key)
+        if saved and isinstance(saved[-1][1], dict):
+            counts = saved[-1][1]
+            if all(isinstance(k, str) and isinstance(v, int) for k, v in counts.items()):
+                return counts
+    counts = list_text_files(git, sha)
+    persist.save("files", key, [(sha, counts)])
     return counts
 
 
@@ -281,7 +298,7 @@ def prepare_repo(
     sha, rev_time = resolve_revision(git, root, settings.rev)
     if limits[1] is not None:
         sha, rev_time = deadline_commit(git, root, sha, limits[1], settings.until, settings.rev)
-    counts = list_text_files(git, sha)
+    counts = text_files(git, found.git_dir, sha, settings.cache)
     folders = [target.folder, settings.subfolder]
     files = select_files(counts, settings, folders)
     warnings: list[str] = []

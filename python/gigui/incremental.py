@@ -155,6 +155,11 @@ def _store(
 # what else decides git's answers
 
 
+def file_stamp(path: str) -> tuple[int, int, int] | None:
+    """(modification time, size, inode) of PATH; None when it does not exist."""
+    return _stat(path)
+
+
 def _stat(path: str) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
