@@ -23,11 +23,11 @@ from .errors import (
     InvalidSettingsError,
     RepositoryError,
 )
-from .git import CallCounter, Git, RepoRoot, first_message
+from .git import CallCounter, Git, RepoRoot, find_root, first_message
 from .history import LogFilters, date_limits
 from .incremental import HistoryOutcome
 from .persons import Person, is_excluded
-from .repositories import Target, resolve_inputs
+from .repositories import Target, read_head, resolve_inputs
 from .tables import BEFORE_SINCE, TableInput
 from .text import display_path, path_from_git, readable
 
@@ -109,6 +109,19 @@ def shallow_boundary(git: Git) -> list[str]:
         return []
 
 
+def _shallow(git: Git, found: RepoRoot) -> list[str]:
+    """``shallow_boundary``; an ordinary repository without a ``shallow`` file is complete
+    (no git process needed to say so)."""
+    own = os.path.join(found.path, ".git")
+    if (
+        not found.bare
+        and found.git_dir == own
+        and not os.path.lexists(os.path.join(own, "shallow"))
+    ):
+        return []
+    return shallow_boundary(git)
+
+
 def empty_tree(git: Git) -> str:
     return git.run("hash-object", "-t", "tree", "/dev/null").decode("ascii").strip()
 
@@ -137,6 +150,27 @@ def list_text_files(git: Git, sha: str) -> dict[str, int]:
         if path in regular:
             counts[path] = int(parts[0])
     return counts
+
+
+def revision(git: Git, found: RepoRoot, settings: Settings) -> tuple[str, int]:
+    """``resolve_revision`` of the settings' ``rev``; for HEAD of an ordinary repository seen
+    before, from its files and the saved state, without a git process (a class folder of
+    unchanged repositories is answered without one)."""
+    if settings.cache and settings.rev == "HEAD" and not found.bare:
+        sha = read_head(found.git_dir)
+        if sha is not None:
+            saved = persist.load("commit", (found.path, sha))
+            if saved and isinstance(saved[-1][1], int):
+                return sha, saved[-1][1]
+    try:
+        sha, rev_time = resolve_revision(git, found.path, settings.rev)
+    except RepositoryError:
+        # A repository found without git (repositories.plain_work_tree) may be one git
+        # refuses (another user's): then git's own words say why.
+        find_root(found.path, git.counter)
+        raise
+    persist.save("commit", (found.path, sha), [(sha, rev_time)])
+    return sha, rev_time
 
 
 def text_files(git: Git, git_dir: str, sha: str, use_saved: bool) -> dict[str, int]:
@@ -295,7 +329,7 @@ def prepare_repo(
     root = found.path
     alternate = host.commit_graph(root)
     git = Git(root, cancel=cancel, counter=counter, alternate=alternate, bare=found.bare)
-    sha, rev_time = resolve_revision(git, root, settings.rev)
+    sha, rev_time = revision(git, found, settings)
     if limits[1] is not None:
         sha, rev_time = deadline_commit(git, root, sha, limits[1], settings.until, settings.rev)
     counts = text_files(git, found.git_dir, sha, settings.cache)
@@ -323,7 +357,7 @@ def prepare_repo(
         ignore_revs=ignore_revs,
         git_dir=found.git_dir,
         bare=found.bare,
-        shallow_boundary=shallow_boundary(git),
+        shallow_boundary=_shallow(git, found),
         folder=", ".join(f for f in folders if f),
         ignore_revs_file=shown,
         warnings=warnings,

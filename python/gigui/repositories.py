@@ -121,7 +121,12 @@ def _resolve_one(
 ) -> None:
     if not os.path.exists(path):
         raise RepositoryError(f"not a git repository: {path} (path does not exist)")
-    root = find_root(path, counter)
+    plain = plain_work_tree(path)
+    if plain is not None:
+        add(Target(plain, ""))
+        return
+    # A folder no repository holds (a class folder) needs no git process to say so.
+    root = find_root(path, counter) if _maybe_in_repository(path) else None
     if root is not None:
         add(Target(root, _folder_in(root, path)))
         return
@@ -135,6 +140,10 @@ def _resolve_one(
             f"setting depth, CLI --depth): {path}"
         )
     for candidate in candidates:
+        plain = plain_work_tree(candidate)
+        if plain is not None:  # no git process for each of a class's repositories
+            add(Target(plain, ""))
+            continue
         try:
             found = find_root(candidate, counter)
         except RepositoryError as exc:  # one repository git refuses does not stop the others
@@ -142,6 +151,19 @@ def _resolve_one(
             continue
         if found is not None:
             add(Target(found, ""))
+
+
+def _maybe_in_repository(path: str) -> bool:
+    """Whether PATH or a folder above it looks like a repository (git's discovery could
+    find one there); False means git would find none."""
+    current = os.path.abspath(path)
+    while True:
+        if _looks_like_repository(current):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
 
 
 def _folder_in(root: RepoRoot, path: str) -> str:
@@ -160,3 +182,65 @@ def _folder_in(root: RepoRoot, path: str) -> str:
     if parts and parts[0] == ".git":
         return ""
     return "/".join(parts)
+
+
+def plain_work_tree(path: str) -> RepoRoot | None:
+    """PATH as a work tree read without git when it is the ordinary kind: a ``.git``
+    folder with ``HEAD``, ``objects`` and ``refs`` in it. Anything else (a linked work
+    tree's ``.git`` file, a bare repository) is for ``find_root``. Git itself still runs
+    every command there, with its own checks (ownership, formats)."""
+    git_dir = os.path.join(path, ".git")
+    if not (
+        os.path.isdir(git_dir)
+        and not os.path.islink(git_dir)
+        and os.path.isfile(os.path.join(git_dir, "HEAD"))
+        and os.path.isdir(os.path.join(git_dir, "objects"))
+        and os.path.isdir(os.path.join(git_dir, "refs"))
+    ):
+        return None
+    real = os.path.realpath(path)
+    return RepoRoot(real, os.path.join(real, ".git"), False)
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def read_head(git_dir: str) -> str | None:
+    """The commit HEAD names, read from the files of an ordinary repository (symbolic refs
+    followed, loose refs before packed ones, as git reads them); None whenever that is not
+    certain (another ref storage, a ref that is not there): then git is asked."""
+    try:
+        with open(os.path.join(git_dir, "HEAD"), encoding="utf-8") as fh:
+            value = fh.read(1024).strip()
+        for _ in range(5):
+            if not value.startswith("ref: "):
+                break
+            ref = value[5:].strip()
+            if not ref.startswith("refs/") or ".." in ref or ref.endswith("/"):
+                return None
+            loose = os.path.join(git_dir, *ref.split("/"))
+            if os.path.isfile(loose):
+                with open(loose, encoding="utf-8") as fh:
+                    value = fh.read(1024).strip()
+                continue
+            value = _packed_ref(git_dir, ref) or ""
+            break
+        if len(value) in (40, 64) and set(value) <= _HEX:
+            return value
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _packed_ref(git_dir: str, ref: str) -> str | None:
+    try:
+        with open(os.path.join(git_dir, "packed-refs"), encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith(("#", "^")):
+                    continue
+                sha, _, name = line.strip().partition(" ")
+                if name == ref:
+                    return sha
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None

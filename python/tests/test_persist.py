@@ -149,3 +149,36 @@ def test_two_processes_writing_at_once_leave_a_valid_state(repo, tmp_path) -> No
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
     result = check(repo, cache)
     assert result["performance_stats"]["saved_state_loads"] == 2
+
+
+def test_an_unchanged_class_folder_runs_no_git(tmp_path) -> None:
+    course = tmp_path / "course"
+    for name in ("team-a", "team-b"):
+        t = GitRepo(course / name)
+        t.commit("start", ALICE, {"main.py": numbered(name, 5)})
+    cache = tmp_path / "cache"
+    settings = {"input_fstrs": [str(course)]}
+    cold = run_process(settings, cache)
+    warm = run_process(settings, cache)
+    assert warm["performance_stats"]["git_calls"] == 0
+    assert tables(warm) == tables(cold)
+    # a new commit in one: git runs again there, and the numbers follow
+    GitRepo.existing(course / "team-b").commit("more", BOB, {"main.py": numbered("x", 9)})
+    after = run_process(settings, cache)
+    assert after["performance_stats"]["git_calls"] > 0
+    assert tables(after) == tables(run_process({**settings, "cache": False}, cache))
+
+
+def test_head_is_read_as_git_reads_it(repo) -> None:
+    from gigui.repositories import read_head
+
+    git_dir = str(repo.root / ".git")
+    head = repo.head()
+    assert read_head(git_dir) == head  # a loose branch
+    repo.git("pack-refs", "--all")
+    assert read_head(git_dir) == head  # a packed one
+    repo.git("checkout", "-q", "--detach")
+    assert read_head(git_dir) == head  # detached
+    repo.git("checkout", "-q", "main")
+    (repo.root / ".git" / "HEAD").write_text("ref: refs/heads/.invalid\n")  # reftable's stub
+    assert read_head(git_dir) is None
