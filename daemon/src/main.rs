@@ -65,7 +65,7 @@ fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    logging::init("info");
+    logging::init_serving();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "serving LSP on stdio");
     let code = match server::run(rpc_out) {
         Ok(code) => code,

@@ -20,7 +20,7 @@ export default tseslint.config(
     files: ["media/**/*.js"],
     languageOptions: {
       sourceType: "script",
-      globals: { window: "readonly", document: "readonly", acquireVsCodeApi: "readonly" },
+      globals: { window: "readonly", document: "readonly", acquireVsCodeApi: "readonly", CSS: "readonly", MutationObserver: "readonly" },
     },
   },
 );

@@ -15,15 +15,26 @@ def test_initialize_announces_the_defaults_the_docs_list(start_daemon, tmp_path)
     result = client.initialize(tmp_path)
     defaults = result["capabilities"]["experimental"]["gitinspector"]["defaults"]
     assert defaults["dateFormat"] == "relative"
-    assert defaults["codeLens"] == {"file": True, "blocks": True}
+    assert defaults["codeLens"] == {"file": True, "blocks": True, "minBlockLines": 3}
     assert defaults["inlayHints"] == {"enabled": False}
+    assert defaults["hover"] == {"enabled": True}
     # the configuration table of docs/protocol.md shows the same values
     table = (ROOT / "docs" / "protocol.md").read_text()
-    for key in ("dateFormat", "blameTemplate", "cacheBudgetMb"):
+    nested = {
+        "codeLens.file": defaults["codeLens"]["file"],
+        "codeLens.blocks": defaults["codeLens"]["blocks"],
+        "codeLens.minBlockLines": defaults["codeLens"]["minBlockLines"],
+        "hover.enabled": defaults["hover"]["enabled"],
+        "inlayHints.enabled": defaults["inlayHints"]["enabled"],
+    }
+    for key in ("dateFormat", "blameTemplate", "cacheBudgetMb", *nested):
         row = re.search(rf"^\| `{key}` \| (.+?) \|", table, re.M)
         assert row, key
         shown = row.group(1).strip('`"')
-        assert str(defaults[key]).strip('"') == shown.strip('"'), key
+        value = nested.get(key, defaults.get(key))
+        if isinstance(value, bool):
+            value = str(value).lower()
+        assert str(value).strip('"') == shown.strip('"'), key
 
 
 def test_custom_methods_take_typed_params(daemon) -> None:

@@ -12,6 +12,12 @@ end
 
 local function test(name, fn)
   local ok, err = xpcall(fn, debug.traceback)
+  -- A failed test leaves no float behind for the next ones.
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= '' then
+      pcall(vim.api.nvim_win_close, w, true)
+    end
+  end
   if ok then
     passed = passed + 1
     log('ok - ' .. name)
@@ -73,20 +79,33 @@ local AUTHORS = {
   carol = { 'Carol Chen', 'carol@example.com' },
 }
 
-local function git(args, who, date)
+local function git_in(dir, args, who, date)
   local env = { GIT_CONFIG_NOSYSTEM = '1' }
   if who then
     env.GIT_AUTHOR_NAME, env.GIT_AUTHOR_EMAIL = who[1], who[2]
     env.GIT_COMMITTER_NAME, env.GIT_COMMITTER_EMAIL = who[1], who[2]
     env.GIT_AUTHOR_DATE, env.GIT_COMMITTER_DATE = date, date
   end
-  local cmd = { 'git', '-C', repo }
+  local cmd = { 'git', '-C', dir }
   vim.list_extend(cmd, args)
   local r = vim.system(cmd, { env = env, text = true }):wait(30000)
   if r.code ~= 0 then
     error('git ' .. table.concat(args, ' ') .. ' failed: ' .. (r.stderr or ''))
   end
   return r.stdout
+end
+
+local function git(args, who, date)
+  return git_in(repo, args, who, date)
+end
+
+--- The lines of a git output (no empty last line).
+local function git_lines(dir, args)
+  local lines = vim.split(git_in(dir, args), '\n', { plain = true })
+  if lines[#lines] == '' then
+    lines[#lines] = nil
+  end
+  return lines
 end
 
 local function write(rel, lines)
@@ -168,6 +187,8 @@ local function porcelain(rel)
       local key, value = l:match('^(%S+) (.*)$')
       if key == 'author' or key == 'author-mail' or key == 'summary' then
         info[current][key] = value
+      elseif key == 'author-time' then
+        info[current].time = tonumber(value)
       end
     end
   end
@@ -381,6 +402,21 @@ local function float_lines(filetype)
   end)
 end
 
+--- The float is as tall as its lines (all of them visible, the screen being tall enough).
+local function expect_fits(f)
+  eq(#f.lines, vim.api.nvim_win_get_height(f.win), 'height of the float')
+  local widest = 0
+  for _, l in ipairs(f.lines) do
+    widest = math.max(widest, vim.fn.strdisplaywidth(l))
+  end
+  -- As wide as its widest line, or as the screen allows.
+  local width = vim.api.nvim_win_get_width(f.win)
+  assert(
+    width >= math.min(widest, vim.o.columns - 4),
+    string.format('the float is %d wide, its widest line %d', width, widest)
+  )
+end
+
 local function close_float(f)
   if vim.api.nvim_win_is_valid(f.win) then
     vim.api.nvim_win_close(f.win, true)
@@ -411,6 +447,34 @@ test('code lenses name the authors with their shares', function()
   end
   -- Block lenses exist for the functions.
   assert(#lenses > 1, 'only the file lens: ' .. vim.inspect(lenses))
+  -- Each is drawn on a line of its own above its line (a virtual line), never at the end of
+  -- a line, where the current-line blame goes; Neovim draws none of its own.
+  local lens_mod = require('gitinspector.lens')
+  local drawn = wait_for('the lenses drawn', function()
+    local marks = vim.api.nvim_buf_get_extmarks(buf, lens_mod.ns, 0, -1, { details = true })
+    return #marks > 0 and marks or nil
+  end)
+  local lines_with_lens = {}
+  for _, l in ipairs(lenses) do
+    lines_with_lens[l.range.start.line] = true
+  end
+  eq(vim.tbl_count(lines_with_lens), #drawn, 'one virtual line per line with lenses')
+  for _, m in ipairs(drawn) do
+    local d = m[4]
+    assert(d.virt_lines and d.virt_lines_above, 'a lens above its line: ' .. vim.inspect(d))
+    eq(nil, d.virt_text, 'no end-of-line lens text')
+    assert(lines_with_lens[m[2]], 'a lens drawn on line ' .. m[2])
+  end
+  for _, ns in pairs(vim.api.nvim_get_namespaces()) do
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
+      local d = m[4]
+      for _, chunk in ipairs(d.virt_text or {}) do
+        assert(chunk[2] ~= 'LspCodeLens', 'Neovim drew a lens at the end of line ' .. m[2])
+      end
+    end
+  end
+  -- The file lens above line 1 shows: the window at the top has a filler row for it.
+  eq(1, vim.fn.winsaveview().topfill, 'the row above line 1')
 end)
 
 --- The data rows of an authors table: name -> the row's text.
@@ -438,15 +502,33 @@ local function expect_author_rows(lines, counts, what)
   end
 end
 
+--- The block of a block lens's command: {startLine, endLine} (0-based), or nil for the
+--- file lens. The arguments are [uri, startLine, endLine].
+local function lens_block(l)
+  local args = l.command and l.command.arguments or {}
+  if type(args[2]) == 'number' then
+    return { startLine = args[2], endLine = args[3] }
+  end
+  return args[2] -- an older daemon's {startLine, endLine}
+end
+
 test('running a block lens shows the authors of the block', function()
   local lens
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-    if l.command and l.command.arguments and l.command.arguments[2] then
+    if lens_block(l) then
       lens = lens or l
     end
   end
   assert(lens, 'no block lens')
-  local block = lens.command.arguments[2]
+  local block = lens_block(lens)
+  -- Blocks shorter than codeLens.minBlockLines (3 by default) have no lens.
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    local b = lens_block(l)
+    assert(
+      not b or b.endLine - b.startLine + 1 >= 3,
+      'a lens over a short block: ' .. vim.inspect(b)
+    )
+  end
   local expected = {}
   for i = block.startLine + 1, block.endLine + 1 do
     local a = blame_a[i].author
@@ -456,12 +538,18 @@ test('running a block lens shows the authors of the block', function()
   vim.lsp.codelens.run()
   local f = float_lines('gitinspector-authors')
   contains(f.lines[1], string.format('(%d lines)', block.endLine - block.startLine + 1), 'title')
+  contains(
+    f.lines[1],
+    string.format('lines %d-%d', block.startLine + 1, block.endLine + 1),
+    'title'
+  )
   expect_author_rows(f.lines, expected, 'author rows of the block')
+  expect_fits(f)
   close_float(f)
   vim.cmd.buffer(buf)
 end)
 
-test('the help file has its tags', function()
+test('the shipped help tags are what :helptags makes of the help file', function()
   local dir = vim.fn.tempname()
   vim.fn.mkdir(dir .. '/doc', 'p')
   vim.fn.writefile(
@@ -469,15 +557,25 @@ test('the help file has its tags', function()
     dir .. '/doc/gitinspector.txt'
   )
   vim.cmd('helptags ' .. vim.fn.fnameescape(dir .. '/doc'))
-  local tags = table.concat(vim.fn.readfile(dir .. '/doc/tags'), '\n')
+  local made = vim.fn.readfile(dir .. '/doc/tags')
+  eq(made, vim.fn.readfile('editors/nvim/doc/tags'), 'editors/nvim/doc/tags (regenerate it)')
+  local tags = table.concat(made, '\n')
   for _, tag in ipairs({
     ':GitInspector',
+    ':GitInspector-blame_prior',
+    ':GitInspector-line_history',
     'gitinspector.setup()',
     'gitinspector-options',
     'gitinspector-health',
   }) do
     contains(tags, tag .. '\t', 'tags')
   end
+  -- With only the README's minimal setup (the folder on 'runtimepath'), :help finds it.
+  vim.cmd('help gitinspector')
+  eq('help', vim.bo.buftype, ':help gitinspector')
+  contains(vim.fn.expand('%:p'), 'editors/nvim/doc/gitinspector.txt', 'help file')
+  vim.cmd('helpclose')
+  vim.cmd.buffer(buf)
 end)
 
 test(':GitInspector analyze reports progress and shows the authors', function()
@@ -561,6 +659,8 @@ test(':GitInspector authors lists the repository authors and line counts; r reve
   vim.api.nvim_feedkeys('s', 'x', false)
   after = vim.api.nvim_buf_get_lines(f.buf, 0, -1, false)
   assert(after[3]:find('Lines %% ▼'), 'after s the header is ' .. after[3])
+  f.lines = after
+  expect_fits(f)
   close_float(f)
   vim.cmd.buffer(buf)
 end)
@@ -570,73 +670,285 @@ test(':GitInspector authors file lists the file authors and line counts', functi
   local f = float_lines('gitinspector-authors')
   contains(f.lines[1], 'a.py', 'title')
   expect_author_rows(f.lines, file_counts)
+  expect_fits(f)
   close_float(f)
   vim.cmd.buffer(buf)
 end)
 
-test(':GitInspector commit shows the sha and message of the line', function()
-  local bob = line_of('Bob Brown')
-  vim.api.nvim_win_set_cursor(0, { bob + 1, 0 })
-  vim.cmd('GitInspector commit')
-  local f = float_lines('git')
-  local text = table.concat(f.lines, '\n')
-  contains(text, 'commit ' .. blame_a[bob + 1].sha, 'commit float')
-  contains(text, 'Bob Brown <bob@example.com>', 'commit float')
-  contains(text, 'Render with bars and count items', 'commit float')
-  contains(text, 'Longer explanation of the change.', 'commit float')
-  close_float(f)
-  vim.cmd.buffer(buf)
+--- workspace/executeCommand, synchronously, through the buffer's daemon.
+local function execute_sync(command, arguments, b)
+  local result, err = client.request_sync(
+    b or buf,
+    'workspace/executeCommand',
+    { command = command, arguments = arguments },
+    20000
+  )
+  assert(not err, command .. ': ' .. vim.inspect(err))
+  return result
+end
+
+--- The lines of a diff that add or remove (not the ---/+++ file names).
+local function changed_lines(lines)
+  return vim.tbl_filter(function(l)
+    return (l:match('^[+-]') ~= nil) and not l:match('^%+%+%+ ') and not l:match('^%-%-%- ')
+  end, lines)
+end
+
+test(
+  ':GitInspector commit: a float at the cursor with the commit and its diff of the file',
+  function()
+    local src_win = vim.api.nvim_get_current_win()
+    local bob = line_of('Bob Brown')
+    vim.api.nvim_win_set_cursor(0, { bob + 1, 0 })
+    vim.cmd('GitInspector commit')
+    local f = float_lines('git')
+    local text = table.concat(f.lines, '\n')
+    local sha = blame_a[bob + 1].sha
+    contains(text, 'commit ' .. sha, 'commit float')
+    contains(text, 'Bob Brown <bob@example.com>', 'commit float')
+    contains(text, 'Render with bars and count items', 'commit float')
+    contains(text, 'Longer explanation of the change.', 'commit float')
+    -- The date as the daemon formats it (its `date`, under its dateFormat).
+    local shown = execute_sync('gitinspector.showCommit', { vim.uri_from_bufnr(buf), sha })
+    assert(type(shown.date) == 'string' and shown.date ~= '', 'showCommit has no date')
+    contains(text, 'Date:   ' .. shown.date, 'commit float date')
+    -- The commit's diff of this file, as git has it.
+    eq(
+      changed_lines(git_lines(repo, { 'show', '--format=', sha, '--', 'a.py' })),
+      changed_lines(f.lines),
+      'the diff of a.py'
+    )
+    -- At the cursor: just below (or above) the cursor line, not centred.
+    local cfg = vim.api.nvim_win_get_config(f.win)
+    -- (Neovim reports a float opened at the cursor as relative to its window.)
+    assert(cfg.relative == 'cursor' or cfg.relative == 'win', 'relative to ' .. cfg.relative)
+    local float_row = vim.fn.win_screenpos(f.win)[1]
+    local cursor_row = vim.fn.screenpos(src_win, bob + 1, 1).row
+    assert(
+      float_row == cursor_row + 1 or float_row == cursor_row + 2 or float_row < cursor_row,
+      string.format('float at row %d, cursor at row %d', float_row, cursor_row)
+    )
+    -- <CR> in it: the whole commit in its buffer.
+    vim.api.nvim_set_current_win(f.win)
+    vim.api.nvim_feedkeys(vim.keycode('<CR>'), 'x', false)
+    local cb = wait_for('the commit buffer', function()
+      local b = vim.fn.bufnr('gitinspector://commit/' .. sha)
+      return b > 0 and vim.api.nvim_buf_line_count(b) > 3 and b or nil
+    end)
+    eq('git', vim.bo[cb].filetype, 'filetype of the commit buffer')
+    vim.cmd('bwipeout ' .. cb)
+    vim.cmd.buffer(buf)
+  end
+)
+
+test(
+  ':GitInspector commit {sha}: message, files and diff in a scratch buffer, as git has them',
+  function()
+    local sha = vim.trim(git({ 'rev-parse', 'HEAD' }))
+    vim.cmd('GitInspector commit ' .. sha)
+    local cb = wait_for('the commit buffer', function()
+      local b = vim.fn.bufnr('gitinspector://commit/' .. sha)
+      return b > 0 and vim.api.nvim_buf_line_count(b) > 3 and b or nil
+    end)
+    eq(cb, vim.api.nvim_get_current_buf(), 'the commit buffer is shown')
+    eq('git', vim.bo[cb].filetype, 'filetype')
+    eq('nofile', vim.bo[cb].buftype, 'a scratch buffer')
+    local lines = vim.api.nvim_buf_get_lines(cb, 0, -1, false)
+    local text = table.concat(lines, '\n')
+    contains(text, 'commit ' .. sha, 'commit buffer')
+    contains(text, 'Add helper module', 'commit buffer')
+    -- Every file git lists, with its counts.
+    for _, row in ipairs(git_lines(repo, { 'show', '--numstat', '--format=', sha })) do
+      local ins, del, path = row:match('^(%d+)\t(%d+)\t(.+)$')
+      local found = false
+      for _, l in ipairs(lines) do
+        found = found
+          or (l:find(path, 1, true) and l:find('+' .. ins .. ' -' .. del, 1, true)) ~= nil
+      end
+      assert(found, 'no row for ' .. row .. ' in:\n' .. text)
+    end
+    -- The whole diff, as git has it.
+    eq(
+      changed_lines(git_lines(repo, { 'show', '--format=', sha })),
+      changed_lines(lines),
+      'the diff'
+    )
+    vim.cmd('normal q')
+    eq(-1, vim.fn.bufwinnr(cb), 'q closes it')
+    vim.cmd.buffer(buf)
+  end
+)
+
+--- The author colour of palette entry i (1-based) for this 'background', from the vectors.
+local function palette_fg(i)
+  local v = vectors('palette.json')
+  local list = vim.o.background == 'light' and v.light or v.dark
+  return tonumber(list[i]:sub(2), 16)
+end
+
+test('author colours are the engine report palette (palette.json), by background', function()
+  local colors = require('gitinspector.colors')
+  local v = vectors('palette.json')
+  eq(v.light, colors.PALETTE.light, 'PALETTE_LIGHT')
+  eq(v.dark, colors.PALETTE.dark, 'PALETTE_DARK')
+  eq(v.otherLight, colors.OTHER.light, 'OTHER_LIGHT')
+  eq(v.otherDark, colors.OTHER.dark, 'OTHER_DARK')
+  local saved = vim.o.background
+  for _, bg in ipairs({ 'light', 'dark' }) do
+    vim.o.background = bg
+    local list = bg == 'light' and v.light or v.dark
+    for rank = 0, #list - 1 do
+      local group = colors.group(rank)
+      eq('GitInspectorAuthor' .. (rank + 1), group, 'group of rank ' .. rank)
+      eq(tonumber(list[rank + 1]:sub(2), 16), vim.api.nvim_get_hl(0, { name = group }).fg, bg)
+    end
+    -- Past the palette, one "other" colour.
+    eq(colors.OTHER_GROUP, colors.group(#list), 'rank ' .. #list)
+    eq(colors.OTHER_GROUP, colors.group(40), 'rank 40')
+    local other = bg == 'light' and v.otherLight or v.otherDark
+    eq(tonumber(other:sub(2), 16), vim.api.nvim_get_hl(0, { name = colors.OTHER_GROUP }).fg, bg)
+    eq(colors.NOT_COMMITTED, colors.group(vim.NIL), 'not committed')
+    -- The age heatmap is a background, never a text colour: it cannot read as an author.
+    for level = 0, colors.AGE_LEVELS - 1 do
+      local hl = vim.api.nvim_get_hl(0, { name = 'GitInspectorAge' .. level })
+      assert(hl.bg and not hl.fg, 'GitInspectorAge' .. level .. ': ' .. vim.inspect(hl))
+    end
+  end
+  vim.o.background = saved
+  -- A group the user sets stays theirs.
+  vim.api.nvim_set_hl(0, 'GitInspectorAuthor2', { fg = '#123456' })
+  vim.o.background = saved == 'light' and 'dark' or 'light'
+  vim.o.background = saved
+  eq(0x123456, vim.api.nvim_get_hl(0, { name = 'GitInspectorAuthor2' }).fg, 'user colour kept')
+  vim.api.nvim_set_hl(0, 'GitInspectorAuthor2', {})
+  colors.define()
+  eq(palette_fg(2), vim.api.nvim_get_hl(0, { name = 'GitInspectorAuthor2' }).fg, 'cleared')
 end)
 
-test(':GitInspector blame opens a scroll-bound window with each line author', function()
+test(
+  ':GitInspector blame: per hunk sha, author, date and summary; named, focused, bound',
+  function()
+    local util = require('gitinspector.util')
+    local src_win = vim.api.nvim_get_current_win()
+    vim.api.nvim_win_set_cursor(src_win, { 3, 0 })
+    vim.cmd('GitInspector blame')
+    local bw = require('gitinspector.views.blame_window')
+    local state = wait_for('the blame window', function()
+      return bw.get(buf)
+    end)
+    eq(state.win, vim.api.nvim_get_current_win(), 'the cursor moved into the blame window')
+    eq(3, vim.api.nvim_win_get_cursor(state.win)[1], 'on the line of the file')
+    eq('gitinspector://blame/a.py', vim.api.nvim_buf_get_name(state.buf), 'buffer name')
+    eq('nofile', vim.bo[state.buf].buftype, 'buftype')
+    local lines = vim.api.nvim_buf_get_lines(state.buf, 0, -1, false)
+    eq(vim.api.nvim_buf_line_count(buf), #lines, 'blame window lines')
+    -- Hunks as git blame has them: the first line of each names the commit, the others a bar.
+    local dates = {}
+    local prev
+    for i, l in ipairs(blame_a) do
+      if l.sha ~= prev then
+        local shown = l.author == AUTHORS.alice[1] and 'You' or l.author
+        dates[l.sha] = dates[l.sha]
+          or execute_sync('gitinspector.showCommit', { vim.uri_from_bufnr(buf), l.sha }).date
+        local want = l.sha:sub(1, 8) .. ' ' .. shown
+        assert(
+          vim.startswith(lines[i], want),
+          string.format('line %d: %q, not %s', i, lines[i], want)
+        )
+        contains(lines[i], ' ' .. dates[l.sha] .. ' ', 'line ' .. i .. ': the daemon date')
+        contains(lines[i], l.summary, 'line ' .. i .. ': the summary')
+      else
+        eq('│', lines[i], 'line ' .. i .. ' continues the hunk')
+      end
+      prev = l.sha
+    end
+    assert(vim.wo[state.win].scrollbind and vim.wo[src_win].scrollbind, 'scrollbind')
+    assert(vim.wo[state.win].cursorbind and vim.wo[src_win].cursorbind, 'cursorbind')
+    -- Each author in the colour of their rank in the file (the commit's authorRank: most lines
+    -- first): a.py's three authors, the palette's first three colours. Dates: the age heatmap,
+    -- from the oldest commit (cold) to the newest (warm).
+    local group_of, age_of = {}, {}
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(state.buf, bw.ns, 0, -1, { details = true })) do
+      local group = m[4].hl_group
+      local l = blame_a[m[2] + 1]
+      if group:match('^GitInspectorAuthor') then
+        eq(group_of[l.author] or group, group, 'one group for every line of ' .. l.author)
+        group_of[l.author] = group
+      elseif group:match('^GitInspectorAge') then
+        age_of[l.sha] = group
+      end
+    end
+    local order = ranked(file_counts)
+    eq(3, #order, 'authors of a.py')
+    for i, name in ipairs(order) do
+      eq('GitInspectorAuthor' .. i, group_of[name], 'group of ' .. name .. ', rank ' .. (i - 1))
+      eq(palette_fg(i), vim.api.nvim_get_hl(0, { name = group_of[name] }).fg, 'colour of ' .. name)
+    end
+    local by_time = vim.tbl_keys(age_of)
+    table.sort(by_time, function(a, b)
+      local ta, tb
+      for _, l in ipairs(blame_a) do
+        ta = l.sha == a and l.time or ta
+        tb = l.sha == b and l.time or tb
+      end
+      return ta < tb
+    end)
+    eq('GitInspectorAge0', age_of[by_time[1]], 'the oldest commit is the coldest')
+    eq('GitInspectorAge7', age_of[by_time[#by_time]], 'the newest commit is the warmest')
+    -- g? lists the keys; q closes, back in the file.
+    vim.api.nvim_feedkeys('g?', 'x', false)
+    contains(notes[#notes], 'R ', 'keys')
+    vim.api.nvim_feedkeys('q', 'x', false)
+    eq(nil, bw.get(buf), 'q closed it')
+    eq(src_win, vim.api.nvim_get_current_win(), 'back in the file')
+    assert(not vim.wo[src_win].scrollbind, 'scrollbind off')
+    -- Another file in the file's window: the blame window goes.
+    vim.cmd('GitInspector blame')
+    state = wait_for('the blame window again', function()
+      return bw.get(buf)
+    end)
+    vim.api.nvim_set_current_win(src_win)
+    vim.cmd.edit(vim.fn.fnameescape(repo .. '/b.py'))
+    wait_for('the blame window to close', function()
+      return bw.get(buf) == nil
+    end)
+    eq(false, vim.api.nvim_win_is_valid(state.win), 'the blame window is closed')
+    vim.cmd.buffer(buf)
+    -- :GitInspector blame toggles.
+    vim.cmd('GitInspector blame')
+    wait_for('the blame window again', function()
+      return bw.get(buf)
+    end)
+    vim.cmd('GitInspector blame')
+    eq(nil, bw.get(buf), 'closed on the second :GitInspector blame')
+    vim.api.nvim_set_current_win(src_win)
+    eq(util.NOT_COMMITTED, string.rep('0', 40), 'the not-committed sha')
+  end
+)
+
+test('the blame window: <CR> shows the commit of the line in a float at the cursor', function()
   local src_win = vim.api.nvim_get_current_win()
+  local bob = line_of('Bob Brown')
+  vim.api.nvim_win_set_cursor(src_win, { bob + 1, 0 })
   vim.cmd('GitInspector blame')
   local bw = require('gitinspector.views.blame_window')
   local state = wait_for('the blame window', function()
     return bw.get(buf)
   end)
-  local lines = vim.api.nvim_buf_get_lines(state.buf, 0, -1, false)
-  eq(vim.api.nvim_buf_line_count(buf), #lines, 'blame window lines')
-  for i, l in ipairs(blame_a) do
-    local shown = l.author == AUTHORS.alice[1] and 'You' or l.author
-    assert(
-      vim.startswith(lines[i], shown),
-      string.format('line %d: %q, expected %s', i, lines[i], shown)
-    )
-  end
-  assert(vim.wo[state.win].scrollbind and vim.wo[src_win].scrollbind, 'scrollbind')
-  -- One highlight group per author.
-  local groups = {}
-  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(state.buf, bw.ns, 0, -1, { details = true })) do
-    if m[4].hl_group and m[4].hl_group:match('^GitInspectorAuthor') then
-      groups[m[4].hl_group] = true
-    end
-  end
-  eq(vim.tbl_count(file_counts), vim.tbl_count(groups), 'author highlight groups')
-  -- Each author in the colour of their rank in the file (the commit's authorRank: most lines
-  -- first): a.py's three authors, the palette's first three colours, all different.
-  local group_of = {}
-  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(state.buf, bw.ns, 0, -1, { details = true })) do
-    local group = m[4].hl_group
-    if group and group:match('^GitInspectorAuthor') then
-      local author = blame_a[m[2] + 1].author
-      eq(group_of[author] or group, group, 'one group for every line of ' .. author)
-      group_of[author] = group
-    end
-  end
-  local order = ranked(file_counts)
-  eq(3, #order, 'authors of a.py')
-  local fgs = {}
-  for i, name in ipairs(order) do
-    eq('GitInspectorAuthor' .. i, group_of[name], 'group of ' .. name .. ', rank ' .. (i - 1))
-    local fg = vim.api.nvim_get_hl(0, { name = group_of[name] }).fg
-    eq(tonumber(config.options.highlights.author_colors[i]:sub(2), 16), fg, 'colour of ' .. name)
-    fgs[fg] = true
-  end
-  eq(3, vim.tbl_count(fgs), 'three authors, three colours')
-  vim.cmd('GitInspector blame')
-  eq(nil, bw.get(buf), 'closed on the second :GitInspector blame')
-  vim.api.nvim_set_current_win(src_win)
+  eq(bob + 1, vim.api.nvim_win_get_cursor(state.win)[1], 'cursor line')
+  vim.api.nvim_feedkeys(vim.keycode('<CR>'), 'x', false)
+  local f = float_lines('git')
+  contains(f.lines[1], 'commit ' .. blame_a[bob + 1].sha, 'the commit of the line')
+  local relative = vim.api.nvim_win_get_config(f.win).relative
+  assert(relative == 'cursor' or relative == 'win', 'relative to ' .. relative)
+  close_float(f)
+  vim.api.nvim_set_current_win(state.win)
+  vim.api.nvim_feedkeys('s', 'x', false)
+  f = float_lines('git')
+  contains(f.lines[1], 'commit ' .. blame_a[bob + 1].sha, 's: the same')
+  close_float(f)
+  bw.close(state)
+  eq(src_win, vim.api.nvim_get_current_win(), 'back in the file')
 end)
 
 test('after an edit the line reads Not Committed Yet', function()
@@ -674,6 +986,15 @@ test('a commit made outside Neovim refreshes the blame and the lenses', function
   table.insert(client.on_refresh_hooks, function(_, method)
     refreshes[#refreshes + 1] = method
   end)
+  -- The blame window open meanwhile follows too.
+  local src_win = vim.api.nvim_get_current_win()
+  vim.api.nvim_win_set_cursor(src_win, { line + 1, 0 })
+  vim.cmd('GitInspector blame')
+  local bw = require('gitinspector.views.blame_window')
+  local state = wait_for('the blame window', function()
+    return bw.get(buf)
+  end)
+  eq('Not Committed Yet', vim.api.nvim_buf_get_lines(state.buf, line, line + 1, false)[1], 'before')
   git(
     { 'commit', '-q', '-am', 'Carol commits from a shell' },
     AUTHORS.carol,
@@ -698,6 +1019,12 @@ test('a commit made outside Neovim refreshes the blame and the lenses', function
       end
     end
   end, 15000)
+  wait_for('the blame window to follow the commit', function()
+    local l = vim.api.nvim_buf_get_lines(state.buf, line, line + 1, false)[1]
+    return l and l:find('Carol Chen', 1, true)
+  end, 15000)
+  bw.close(state)
+  vim.api.nvim_set_current_win(src_win)
   -- The daemon itself asked (the plugin told it about .git through didChangeWatchedFiles).
   wait_for('workspace/codeLens/refresh from the daemon', function()
     return vim.tbl_contains(refreshes, 'workspace/codeLens/refresh')
@@ -934,6 +1261,325 @@ test(':GitInspector completes its subcommands', function()
   )
 end)
 
+----------------------------------------------------------------------------------------------
+-- History: a second repository with a rename.
+local repo2
+local function write2(rel, lines)
+  vim.fn.writefile(lines, repo2 .. '/' .. rel)
+end
+do
+  repo2 = vim.fn.tempname() .. '-gi-history'
+  vim.fn.mkdir(repo2, 'p')
+  repo2 = vim.uv.fs_realpath(repo2)
+  git_in(repo2, { 'init', '-q', '-b', 'main' })
+  git_in(repo2, { 'config', 'user.name', 'Someone Else' })
+  git_in(repo2, { 'config', 'user.email', 'someone@example.com' })
+  local body = {
+    'def one():',
+    '    return 1',
+    '',
+    'def two():',
+    '    return 2',
+    '',
+    'def three():',
+    '    return 3',
+  }
+  write2('old.py', body)
+  git_in(repo2, { 'add', 'old.py' })
+  git_in(
+    repo2,
+    { 'commit', '-q', '-m', 'Add one, two, three' },
+    AUTHORS.alice,
+    '2022-01-01T10:00:00Z'
+  )
+  body[5], body[8] = '    return 2 + 0', '    return 3 + 0'
+  write2('old.py', body)
+  git_in(repo2, { 'commit', '-q', '-am', 'Add zeros' }, AUTHORS.bob, '2022-06-01T10:00:00Z')
+  git_in(repo2, { 'mv', 'old.py', 'new.py' })
+  body[1] = 'def one():  # first'
+  write2('new.py', body)
+  git_in(
+    repo2,
+    { 'commit', '-q', '-am', 'Rename to new.py' },
+    AUTHORS.carol,
+    '2023-01-01T10:00:00Z'
+  )
+  body[5] = '    return 22'
+  write2('new.py', body)
+  git_in(repo2, { 'commit', '-q', '-am', 'Two is 22' }, AUTHORS.alice, '2023-06-01T10:00:00Z')
+end
+local buf2
+
+--- Where line `line` (1-based) of `path` at `rev` came from (git blame --porcelain): the
+--- commit, and the parent and file name it had before (`previous`).
+local function origin(rev, path, line)
+  local text = git_in(repo2, { 'blame', '--porcelain', '-L', line .. ',' .. line, rev, '--', path })
+  local sha = text:match('^(%x+) ')
+  local parent, old = text:match('\nprevious (%x+) ([^\n]+)')
+  return { sha = sha, parent = parent, path = old }
+end
+
+test(
+  ':GitInspector blame_prior: the version before the commit of the line, as git show has it',
+  function()
+    vim.cmd.edit(vim.fn.fnameescape(repo2 .. '/new.py'))
+    buf2 = vim.api.nvim_get_current_buf()
+    wait_for('the daemon of the second repository', function()
+      return client.get(buf2)
+    end)
+    local src_win = vim.api.nvim_get_current_win()
+    local bw = require('gitinspector.views.blame_window')
+    -- Line 5, `return 22`: last changed by "Two is 22".
+    vim.api.nvim_win_set_cursor(0, { 5, 0 })
+    local o1 = origin('HEAD', 'new.py', 5)
+    vim.cmd('GitInspector blame_prior')
+    local state = wait_for('the older version', function()
+      local s = bw.get(buf2)
+      return s and #s.stack == 1 and s or nil
+    end)
+    local v1 = state.stack[1]
+    eq(o1.parent, v1.revision, 'the parent of the commit of the line')
+    eq(o1.sha, v1.commit, 'the commit of the line')
+    eq(o1.path, v1.path, 'the path')
+    eq(v1.buf, vim.api.nvim_win_get_buf(src_win), "the older version in the file's window")
+    eq(
+      git_lines(repo2, { 'show', o1.parent .. ':' .. o1.path }),
+      vim.api.nvim_buf_get_lines(v1.buf, 0, -1, false),
+      'the text of git show C^:path'
+    )
+    assert(not vim.bo[v1.buf].modifiable and vim.bo[v1.buf].readonly, 'read-only')
+    eq(
+      string.format('gitinspector://%s/%s', o1.parent:sub(1, 8), o1.path),
+      vim.api.nvim_buf_get_name(v1.buf),
+      'name of the older version'
+    )
+    eq('python', vim.bo[v1.buf].filetype, 'filetype of the older version')
+    eq(state.win, vim.api.nvim_get_current_win(), 'the cursor in the blame window')
+    -- Its own blame: what git blame says of that version.
+    local lines = vim.api.nvim_buf_get_lines(state.buf, 0, -1, false)
+    eq(vim.api.nvim_buf_line_count(v1.buf), #lines, 'blame lines of the older version')
+    local line = vim.api.nvim_win_get_cursor(state.win)[1]
+    contains(vim.api.nvim_buf_get_lines(v1.buf, line - 1, line, false)[1], 'return 2 + 0', 'line')
+    local o2 = origin(o1.parent, o1.path, line)
+    local first
+    for i = line, 1, -1 do
+      if lines[i] ~= '│' then
+        first = lines[i]
+        break
+      end
+    end
+    assert(vim.startswith(first, o2.sha:sub(1, 8)), 'blame of the older version: ' .. first)
+    contains(first, 'Bob Brown', 'author in the older blame')
+    -- r: one more step back, across the rename.
+    vim.api.nvim_feedkeys('r', 'x', false)
+    wait_for('the second older version', function()
+      return #state.stack == 2 or nil
+    end)
+    local v2 = state.stack[2]
+    eq({ o2.parent, 'old.py' }, { v2.revision, v2.path }, 'the version before the rename')
+    eq(
+      git_lines(repo2, { 'show', o2.parent .. ':old.py' }),
+      vim.api.nvim_buf_get_lines(v2.buf, 0, -1, false),
+      'the text of git show C2^:old.py'
+    )
+    -- <BS>: one step forward; R: the working tree.
+    vim.api.nvim_feedkeys(vim.keycode('<BS>'), 'x', false)
+    wait_for('one step forward', function()
+      return #state.stack == 1 and vim.api.nvim_win_get_buf(src_win) == v1.buf or nil
+    end)
+    eq(false, vim.api.nvim_buf_is_valid(v2.buf), 'the version left is wiped')
+    vim.api.nvim_feedkeys('R', 'x', false)
+    wait_for('the working tree', function()
+      return #state.stack == 0 and vim.api.nvim_win_get_buf(src_win) == buf2 or nil
+    end)
+    wait_for('the working blame', function()
+      local l = vim.api.nvim_buf_get_lines(state.buf, 0, -1, false)
+      return #l == vim.api.nvim_buf_line_count(buf2) and l[5]:find(o1.sha:sub(1, 8), 1, true)
+    end)
+    eq(5, vim.api.nvim_win_get_cursor(src_win)[1], 'back on the line')
+    bw.close(state)
+    eq(buf2, vim.api.nvim_win_get_buf(src_win), 'the file')
+  end
+)
+
+--- Runs a history subcommand with vim.ui.select recorded and answered with item `pick`;
+--- returns the items offered and the prompt.
+local function pick_history(cmd, pick)
+  local offered, prompt
+  local orig = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    offered, prompt = items, opts.prompt
+    for _, item in ipairs(items) do
+      assert(type(opts.format_item(item)) == 'string', 'format_item')
+    end
+    on_choice(items[pick == 'last' and #items or pick])
+  end
+  local ok, err = pcall(function()
+    vim.cmd(cmd)
+    wait_for('the picker of ' .. cmd, function()
+      return offered
+    end)
+  end)
+  vim.ui.select = orig
+  assert(ok, err)
+  return offered, prompt
+end
+
+test(':GitInspector line_history: the commits of git log -L, picked one shown', function()
+  vim.cmd.buffer(buf2)
+  local shas = function(items)
+    return vim.tbl_map(function(c)
+      return c.sha
+    end, items)
+  end
+  -- A range: lines 4-5 (def two / return 22).
+  local items, prompt = pick_history('4,5GitInspector line_history', 2)
+  local want = git_lines(repo2, { 'log', '-L4,5:new.py', '--format=%H', '--no-patch' })
+  want = vim.tbl_filter(function(l)
+    return l:match('^%x+$')
+  end, want)
+  eq(want, shas(items), 'git log -L4,5:new.py')
+  contains(prompt, 'lines 4-5', 'prompt')
+  for _, c in ipairs(items) do
+    assert(type(c.date) == 'string' and c.date ~= '', 'a date: ' .. vim.inspect(c))
+  end
+  -- The one picked: its commit buffer.
+  local cb = wait_for('the commit buffer of the pick', function()
+    local b = vim.fn.bufnr('gitinspector://commit/' .. items[2].sha)
+    return b > 0 and vim.api.nvim_buf_line_count(b) > 3 and b or nil
+  end)
+  contains(vim.api.nvim_buf_get_lines(cb, 0, 1, false)[1], items[2].sha, 'commit line')
+  vim.cmd('bwipeout ' .. cb)
+  -- No range: the cursor line.
+  vim.cmd.buffer(buf2)
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  items = pick_history('GitInspector line_history', nil)
+  want = vim.tbl_filter(function(l)
+    return l:match('^%x+$')
+  end, git_lines(repo2, { 'log', '-L1,1:new.py', '--format=%H', '--no-patch' }))
+  eq(want, shas(items), 'git log -L1,1:new.py')
+  -- A visual selection gives its range.
+  vim.api.nvim_win_set_cursor(0, { 7, 0 })
+  vim.cmd('normal! Vj')
+  vim.cmd('normal! \27')
+  items = pick_history("'<,'>GitInspector line_history", nil)
+  want = vim.tbl_filter(function(l)
+    return l:match('^%x+$')
+  end, git_lines(repo2, { 'log', '-L7,8:new.py', '--format=%H', '--no-patch' }))
+  eq(want, shas(items), 'git log -L7,8:new.py')
+end)
+
+test(':GitInspector file_history: the commits of git log --follow, renames named', function()
+  vim.cmd.buffer(buf2)
+  local items = pick_history('GitInspector file_history', 'last')
+  local want = git_lines(repo2, { 'log', '--follow', '--format=%H', '--', 'new.py' })
+  eq(
+    want,
+    vim.tbl_map(function(c)
+      return c.sha
+    end, items),
+    'git log --follow -- new.py'
+  )
+  -- Each with the file's name in that commit.
+  local named = git_lines(repo2, { 'log', '--follow', '--format=', '--name-only', '--', 'new.py' })
+  named = vim.tbl_filter(function(l)
+    return l ~= ''
+  end, named)
+  eq(
+    named,
+    vim.tbl_map(function(c)
+      return c.path
+    end, items),
+    'paths'
+  )
+  -- The first commit (picked): in its buffer, the cursor on the diff of old.py.
+  local first = items[#items]
+  local cb = wait_for('the commit buffer', function()
+    local b = vim.fn.bufnr('gitinspector://commit/' .. first.sha)
+    return b > 0 and vim.api.nvim_buf_line_count(b) > 3 and b or nil
+  end)
+  eq(cb, vim.api.nvim_get_current_buf(), 'shown')
+  local at = vim.api.nvim_get_current_line()
+  contains(at, 'diff --git', 'cursor line')
+  contains(at, 'old.py', 'cursor line')
+  vim.cmd('bwipeout ' .. cb)
+  vim.cmd.buffer(buf2)
+end)
+
+test(':GitInspector without a subcommand shows the usage', function()
+  local before = #notes
+  vim.cmd('GitInspector')
+  local text = table.concat(vim.list_slice(notes, before + 1), '\n')
+  contains(text, 'Usage: :GitInspector {subcommand}', 'usage')
+  for _, sub in ipairs(require('gitinspector.commands').subcommands) do
+    local line
+    for _, l in ipairs(vim.split(text, '\n')) do
+      line = line or (vim.startswith(vim.trim(l), sub.name .. ' ') and l or nil)
+    end
+    assert(line, sub.name .. ' missing in the usage:\n' .. text)
+    assert(#vim.trim(line) > #sub.name + 10, 'no description for ' .. sub.name)
+  end
+  eq(nil, require('gitinspector.views.blame_window').get(buf2), 'no blame window opened')
+end)
+
+test('the build function runs scripts/setup.sh of its checkout, as lazy.nvim calls it', function()
+  local build = require('gitinspector.build')
+  eq(vim.uv.fs_realpath(vim.fn.getcwd()), vim.uv.fs_realpath(build.root()), 'checkout root')
+  -- A checkout whose setup.sh stands in for the real one (which builds for minutes).
+  local fake = vim.fn.tempname() .. '-checkout'
+  vim.fn.mkdir(fake .. '/scripts', 'p')
+  vim.fn.mkdir(fake .. '/editors/nvim/lua/gitinspector', 'p')
+  for _, f in ipairs({ 'editors/nvim/build.lua', 'editors/nvim/lua/gitinspector/build.lua' }) do
+    vim.fn.writefile(vim.fn.readfile(f), fake .. '/' .. f)
+  end
+  local function script(lines)
+    vim.fn.writefile(
+      vim.list_extend({ '#!/usr/bin/env bash', 'set -e' }, lines),
+      fake .. '/scripts/setup.sh'
+    )
+  end
+  script({
+    'echo "compiling in $PWD"',
+    'sleep 0.3',
+    'mkdir -p target/release',
+    [[printf '#!/bin/sh\necho "gitinspector-lsp 9.9.9"\n' > target/release/gitinspector-lsp]],
+    'chmod +x target/release/gitinspector-lsp',
+  })
+  -- Called directly: it waits.
+  local bin, version = build.run({ root = fake })
+  eq(fake .. '/target/release/gitinspector-lsp', bin, 'binary')
+  eq('gitinspector-lsp 9.9.9', version, 'version')
+  -- As lazy.nvim runs `build = 'editors/nvim/build.lua'` (or the build.lua of a `dir` spec):
+  -- the file loaded and called in a coroutine, resumed until it ends, yielding progress.
+  vim.fn.delete(fake .. '/target', 'rf')
+  local chunk = assert(loadfile(fake .. '/editors/nvim/build.lua'))
+  local co = coroutine.create(chunk)
+  local messages = {}
+  while coroutine.status(co) ~= 'dead' do
+    local ok, msg = coroutine.resume(co)
+    assert(ok, msg)
+    if type(msg) == 'table' then
+      messages[#messages + 1] = msg.msg
+    end
+    vim.wait(20)
+  end
+  assert(#messages > 1, 'no progress yielded')
+  contains(messages[#messages], 'building gitinspector-lsp: compiling in ' .. fake, 'progress')
+  eq(1, vim.fn.executable(fake .. '/target/release/gitinspector-lsp'), 'built')
+  -- A failing build says so, with the command to run by hand and the end of the output.
+  script({ 'echo "error: linker cc not found" >&2', 'exit 3' })
+  local ok, err = pcall(build.run, { root = fake })
+  assert(not ok, 'a failing build raised no error')
+  contains(err, 'exit 3', 'error')
+  contains(err, 'bash ' .. vim.fn.shellescape(fake .. '/scripts/setup.sh'), 'the command')
+  contains(err, 'error: linker cc not found', 'the output')
+  -- Not in a checkout: it says so.
+  ok, err = pcall(build.run, { root = vim.fn.tempname() })
+  assert(not ok)
+  contains(err, 'not inside a gitinspector-lsp checkout', 'error')
+  vim.fn.delete(fake, 'rf')
+end)
+
 test('unset options take the defaults the daemon announces, none of the plugin', function()
   -- A daemon (tests/nvim/fake_daemon.py) announcing other defaults than today's.
   local util = require('gitinspector.util')
@@ -1034,8 +1680,33 @@ test(':checkhealth gitinspector reports OK', function()
   contains(text, 'OK engine healthy', 'health')
   contains(text, 'OK git version', 'health')
   contains(text, 'is in repository ' .. repo, 'health')
+  contains(text, 'OK the daemon has every command the plugin uses', 'health')
   assert(not text:find('ERROR'), 'health has errors')
+  assert(not text:find('WARNING'), 'health has warnings')
   vim.cmd('tabclose')
+end)
+
+test(':checkhealth says how to fix a missing binary, with the exact commands', function()
+  local build = require('gitinspector.build')
+  config.set({ binary = '/nonexistent/gitinspector-lsp' })
+  local ok, err = pcall(function()
+    vim.cmd('checkhealth gitinspector')
+    local hb = vim.api.nvim_get_current_buf()
+    local text = table.concat(vim.api.nvim_buf_get_lines(hb, 0, -1, false), '\n')
+    log('    ' .. text:gsub('\n', '\n    '))
+    contains(text, 'ERROR option binary=/nonexistent/gitinspector-lsp is not executable', 'health')
+    contains(text, '`:GitInspector build`', 'advice')
+    contains(text, '`' .. build.command_line() .. '`', 'advice')
+    contains(
+      text,
+      '`bash ' .. vim.fn.shellescape(build.root() .. '/scripts/install.sh') .. '`',
+      'advice'
+    )
+    contains(text, "setup({ binary = '/path/to/gitinspector-lsp' })", 'advice')
+    vim.cmd('tabclose')
+  end)
+  config.set({ binary = binary, delay = 50 })
+  assert(ok, err)
 end)
 
 test(':checkhealth without an attached daemon starts one for the check', function()

@@ -14,6 +14,9 @@ use super::{
 };
 
 pub const NOT_COMMITTED: &str = "0000000000000000000000000000000000000000";
+/// What every text of the daemon calls lines that are not committed (as
+/// GitLens and VS Code's own blame do).
+pub const NOT_COMMITTED_TEXT: &str = "Not Committed Yet";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -30,11 +33,11 @@ impl CommitInfo {
     pub fn not_committed() -> CommitInfo {
         CommitInfo {
             sha: NOT_COMMITTED.to_owned(),
-            author: "Not Committed Yet".to_owned(),
+            author: NOT_COMMITTED_TEXT.to_owned(),
             email: String::new(),
             author_time: 0,
             committer_time: 0,
-            summary: "Not Committed Yet".to_owned(),
+            summary: NOT_COMMITTED_TEXT.to_owned(),
         }
     }
 }
@@ -202,6 +205,18 @@ pub async fn blame_porcelain(
     path: &Path,
     options: &BlameOptions,
 ) -> Result<Vec<u8>, BlameError> {
+    blame_porcelain_with(root, rev, path, options, &[]).await
+}
+
+/// `blame_porcelain` with more arguments of the caller's own (`-L n,n`),
+/// put before the revision.
+pub async fn blame_porcelain_with(
+    root: &Path,
+    rev: &str,
+    path: &Path,
+    options: &BlameOptions,
+    extra: &[&str],
+) -> Result<Vec<u8>, BlameError> {
     if rev.starts_with('-') {
         return Err(BlameError::Failed(format!("not a revision: {rev}")));
     }
@@ -216,6 +231,7 @@ pub async fn blame_porcelain(
     }
     cmd.arg("--porcelain")
         .args(&args)
+        .args(extra)
         .args([rev, "--"])
         .arg(path);
     let shown = path.to_string_lossy();
@@ -228,7 +244,8 @@ pub async fn blame_porcelain(
         0 => String::new(),
         n => format!("({n} ignored revisions) "),
     };
-    let what = format!("git blame {flags}{ignored}{rev} -- {shown}");
+    let extra: String = extra.iter().map(|a| format!("{a} ")).collect();
+    let what = format!("git blame {flags}{extra}{ignored}{rev} -- {shown}");
     let output = output(cmd, &what, BLAME_TIMEOUT)
         .await
         .map_err(BlameError::Failed)?;

@@ -11,6 +11,7 @@
 pub mod blame;
 pub mod commit;
 pub mod commit_graph;
+pub mod history;
 pub mod policy;
 
 use std::ffi::OsStr;
@@ -28,6 +29,9 @@ pub const BLAME_TIMEOUT: Duration = Duration::from_secs(120);
 pub const CHANGED_PATHS_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long resolving names to commits (one `git cat-file`) may take.
 pub const RESOLVE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one history query (a log, a commit's diff, a file at a
+/// revision) may take.
+pub const HISTORY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// `git <policy> SUBCOMMAND` run in `root`, stdin closed, output piped.
 pub fn command(root: &Path, subcommand: &str) -> std::process::Command {
@@ -154,6 +158,148 @@ pub(crate) async fn output_with_input(
     }
 }
 
+/// What a command printed, read up to a cap (`output_capped`).
+pub(crate) struct Capped {
+    /// At most the cap's bytes of stdout.
+    pub stdout: Vec<u8>,
+    /// stdout went on past the cap: the command was stopped there.
+    pub truncated: bool,
+    /// It ran to the end and exited with status 0 (a truncated run is
+    /// stopped, and counts as a success).
+    pub success: bool,
+    /// How it ended, for messages.
+    pub status: String,
+    /// The start of its stderr.
+    pub stderr: Vec<u8>,
+}
+
+/// The most of stderr kept (the rest is read and dropped).
+const STDERR_KEPT: usize = 64 << 10;
+
+/// Runs `cmd` within `timeout`, keeping at most `cap` bytes of its output:
+/// past that the command is killed and the output marked truncated, so a
+/// huge answer (a vendored tree's diff, a long history) costs no more than
+/// the cap. The child is killed if the caller's future is dropped.
+pub(crate) async fn output_capped(
+    cmd: std::process::Command,
+    what: &str,
+    timeout: Duration,
+    cap: usize,
+) -> Result<Capped, String> {
+    use tokio::io::AsyncReadExt;
+
+    let mut cmd = tokio::process::Command::from(cmd);
+    cmd.kill_on_drop(true);
+    let run = async {
+        let mut child = cmd
+            .spawn()
+            .map_err(|err| format!("cannot run {what}: {err}"))?;
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        let read_stderr = async move {
+            let mut kept = Vec::new();
+            let Some(mut stderr) = stderr else {
+                return kept;
+            };
+            let mut chunk = vec![0u8; 8192];
+            loop {
+                match stderr.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let room = STDERR_KEPT.saturating_sub(kept.len());
+                        kept.extend(chunk.iter().take(n.min(room)));
+                    }
+                }
+            }
+            kept
+        };
+        let read_stdout = async {
+            let mut out = Vec::new();
+            if let Some(stdout) = stdout {
+                let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+                let _ = stdout.take(limit).read_to_end(&mut out).await;
+            }
+            let truncated = out.len() > cap;
+            if truncated {
+                out.truncate(cap);
+                // Stop it: nobody reads the rest.
+                let _ = child.start_kill();
+            }
+            (out, truncated)
+        };
+        let ((stdout, truncated), stderr) = tokio::join!(read_stdout, read_stderr);
+        let status = child
+            .wait()
+            .await
+            .map_err(|err| format!("cannot run {what}: {err}"))?;
+        Ok(Capped {
+            stdout,
+            truncated,
+            success: truncated || status.success(),
+            status: status.to_string(),
+            stderr,
+        })
+    };
+    match tokio::time::timeout(timeout, run).await {
+        Ok(result) => result,
+        Err(_) => Err(format!("{what} took longer than {} s", timeout.as_secs())),
+    }
+}
+
+/// `bytes` cut after its last newline (a whole number of lines), for
+/// output cut at a byte cap.
+pub fn whole_lines(bytes: &[u8]) -> &[u8] {
+    match memchr::memrchr(b'\n', bytes) {
+        Some(end) => bytes.get(..=end).unwrap_or(bytes),
+        None => bytes,
+    }
+}
+
+/// A path as git prints it in porcelain headers (`core.quotePath`): a name
+/// with special bytes comes in double quotes with C escapes (`\t`, `\"`,
+/// `\\`, `\303\251`); anything else as is.
+pub fn unquote_path(text: &[u8]) -> Vec<u8> {
+    let Some(inner) = text.strip_prefix(b"\"").and_then(|t| t.strip_suffix(b"\"")) else {
+        return text.to_vec();
+    };
+    let mut out = Vec::with_capacity(inner.len());
+    let mut bytes = inner.iter().copied().peekable();
+    while let Some(b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        let Some(escaped) = bytes.next() else {
+            out.push(b);
+            break;
+        };
+        match escaped {
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b't' => out.push(b'\t'),
+            b'n' => out.push(b'\n'),
+            b'v' => out.push(0x0b),
+            b'f' => out.push(0x0c),
+            b'r' => out.push(b'\r'),
+            b'0'..=b'7' => {
+                let mut value = u32::from(escaped - b'0');
+                for _ in 0..2 {
+                    match bytes.peek() {
+                        Some(&d @ b'0'..=b'7') => {
+                            value = value * 8 + u32::from(d - b'0');
+                            bytes.next();
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(u8::try_from(value & 0xff).unwrap_or(0));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Repository-relative paths whose content differs between two commits;
 /// `None` when git cannot tell (an unknown commit: everything is stale).
 pub async fn changed_paths(root: &Path, old: &str, new: &str) -> Option<Vec<PathBuf>> {
@@ -180,7 +326,48 @@ pub async fn changed_paths(root: &Path, old: &str, new: &str) -> Option<Vec<Path
 
 #[cfg(test)]
 mod tests {
-    use super::first_message;
+    use super::{first_message, unquote_path, whole_lines};
+
+    #[test]
+    fn quoted_paths_read_back_as_their_bytes() {
+        assert_eq!(unquote_path(b"plain name.txt"), b"plain name.txt");
+        assert_eq!(
+            unquote_path(b"\"docs/na\\303\\257ve file.txt\""),
+            "docs/naïve file.txt".as_bytes()
+        );
+        assert_eq!(unquote_path(b"\"a\\tb\\\"c\\\\d\""), b"a\tb\"c\\d");
+        assert_eq!(unquote_path(b"\"\\377\""), b"\xff");
+        assert_eq!(unquote_path(b"\"trailing\\\""), b"trailing\\");
+        assert_eq!(whole_lines(b"a\nb\nc"), b"a\nb\n");
+        assert_eq!(whole_lines(b"abc"), b"abc");
+    }
+
+    #[tokio::test]
+    async fn capped_output_stops_the_command_at_the_cap() {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.args(["-c", "yes line; echo never >&2"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let out = super::output_capped(cmd, "yes", std::time::Duration::from_secs(10), 1000)
+            .await
+            .unwrap();
+        assert!(out.truncated && out.success);
+        assert_eq!(out.stdout.len(), 1000);
+        let mut cmd = std::process::Command::new("sh");
+        cmd.args(["-c", "echo short; echo oops >&2; exit 3"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let out = super::output_capped(cmd, "sh", std::time::Duration::from_secs(10), 1000)
+            .await
+            .unwrap();
+        assert!(!out.truncated && !out.success);
+        assert_eq!(
+            (out.stdout.as_slice(), out.stderr.as_slice()),
+            (&b"short\n"[..], &b"oops\n"[..])
+        );
+    }
 
     #[test]
     fn the_fatal_line_is_the_message() {

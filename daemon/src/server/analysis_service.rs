@@ -5,9 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use serde_json::Value;
-use tokio::sync::{mpsc, OnceCell};
-use tower_lsp::lsp_types::MessageType;
-use tower_lsp::Client;
+use tokio::sync::OnceCell;
 
 use super::lru::Lru;
 use super::scheduler;
@@ -31,14 +29,11 @@ pub struct AnalysisService {
 }
 
 impl AnalysisService {
-    /// Python log records go to the daemon's log and to the editor.
-    pub fn new(client: &Client, budget_bytes: usize, stats: Arc<Stats>) -> AnalysisService {
-        let (log_tx, log_rx) = mpsc::unbounded_channel();
-        tokio::spawn(forward_logs(client.clone(), log_rx));
-        let log_sink: LogSink = Arc::new(move |record: LogRecord| {
-            crate::logging::python_record(&record);
-            let _ = log_tx.send(record);
-        });
+    /// Python log records go to the daemon's log (and so, from INFO up, to
+    /// the editor: see `logging`).
+    pub fn new(budget_bytes: usize, stats: Arc<Stats>) -> AnalysisService {
+        let log_sink: LogSink =
+            Arc::new(move |record: LogRecord| crate::logging::python_record(&record));
         AnalysisService {
             engine: OnceCell::new(),
             log_sink,
@@ -141,19 +136,4 @@ impl AnalysisService {
 
 fn panicked(err: tokio::task::JoinError) -> EngineError {
     EngineError::python(format!("engine call failed: {err}"))
-}
-
-/// Python log records become `window/logMessage` notifications.
-async fn forward_logs(client: Client, mut records: mpsc::UnboundedReceiver<LogRecord>) {
-    while let Some(record) = records.recv().await {
-        let kind = match record.level {
-            0..=19 => MessageType::LOG,
-            20..=29 => MessageType::INFO,
-            30..=39 => MessageType::WARNING,
-            _ => MessageType::ERROR,
-        };
-        client
-            .log_message(kind, format!("[{}] {}", record.logger, record.message))
-            .await;
-    }
 }

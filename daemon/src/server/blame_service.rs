@@ -371,20 +371,24 @@ impl BlameService {
         let large = buffer.text.len() > LARGE_BUFFER;
         let (uri_owned, root) = (uri.clone(), repo.root.clone());
         let map = move || {
+            let started = std::time::Instant::now();
             let mut view = DocumentBlame::mapped(
                 &uri_owned, buffer, root, relative, head, mailmap, &committed,
             );
             view.ignore_revs = ignore_revs;
-            view
+            (view, started.elapsed())
         };
         // A large buffer's diff must not hold up the protocol loop.
-        let view = if large {
+        let (view, mapping) = if large {
             tokio::task::spawn_blocking(map)
                 .await
                 .map_err(|e| EngineError::git(format!("blame view failed: {e}")))?
         } else {
             map()
         };
+        // The edit-to-blame map (the buffer's lines against the committed ones),
+        // reported by getPerformanceStats as `blame/lineMap`.
+        self.stats.record("blame/lineMap", mapping, true);
         let view = Arc::new(view);
         if version.is_some() {
             self.views.insert(uri.clone(), view.clone());
@@ -406,6 +410,20 @@ impl BlameService {
         self.committed_blame(&repo.root, head, &relative, repo.mailmap_id(), ignored)
             .await?;
         Ok(())
+    }
+
+    /// Committed blame of `path` at an earlier `revision` (a full commit
+    /// id), as `committed_blame`, kept in the same caches.
+    pub async fn committed_blame_at(
+        &self,
+        root: &Path,
+        revision: &str,
+        path: &Path,
+        mailmap: u64,
+        ignored: &IgnoredRevisions,
+    ) -> BlameLoad {
+        self.committed_blame(root, revision, path, mailmap, ignored)
+            .await
     }
 
     /// Committed blame of `path` at `revision`, looking through `ignored`:
@@ -477,7 +495,9 @@ impl BlameService {
                 })?);
                 tracing::debug!(?ran, parsed = ?started.elapsed(), bytes = output.len(), "git blame");
                 self.write_to_disk(key.clone(), blame.clone());
-                self.refresh_commit_graph(root, revision);
+                if self.heads.get(root).is_some_and(|head| *head == revision) {
+                    self.refresh_commit_graph(root, revision);
+                }
                 blame
             }
             Err(git::blame::BlameError::NotTracked) => Arc::new(CommittedBlame::untracked()),

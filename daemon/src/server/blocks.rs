@@ -3,15 +3,16 @@
 //! members of classes, impls, traits and modules. Other files use an
 //! indentation rule: a block starts at an unindented line followed by
 //! indented lines and ends before the next unindented line that does not
-//! close it; decorators and attributes above a block belong to it.
+//! close it. Decorators, attributes and the comments right above a block
+//! (its doc comment) belong to it, so its lens goes above them, never
+//! between them and the item. Every block is found, however short: which
+//! get a lens (`codeLens.minBlockLines`, no imports) is the lens's rule.
 
 use std::path::Path;
 
 use tree_sitter::{Language, Node, Parser};
 
 use super::documents::Block;
-
-const MIN_LINES: u32 = 3;
 
 /// Blocks of a document, by its LSP language id or else its file extension.
 pub fn detect(text: &str, language_id: Option<&str>, path: &Path) -> Vec<Block> {
@@ -68,12 +69,16 @@ fn collect(parent: Node<'_>, source: &[u8], depth: usize, blocks: &mut Vec<Block
     let mut cursor = parent.walk();
     for node in parent.named_children(&mut cursor) {
         let kind = node.kind();
-        if kind.contains("comment") || kind.contains("import") || kind.contains("include") {
+        if is_prefix_kind(kind)
+            || kind.contains("import")
+            || kind.contains("include")
+            || matches!(kind, "use_declaration" | "extern_crate_declaration")
+        {
             continue;
         }
-        let start = node.start_position().row as u32;
+        let start = start_with_prefix(node);
         let end = last_line(node);
-        if end + 1 - start >= MIN_LINES && (depth == 0 || is_definition(kind)) {
+        if depth == 0 || is_definition(kind) {
             blocks.push(Block {
                 start_line: start,
                 end_line: end,
@@ -105,6 +110,106 @@ fn collect(parent: Node<'_>, source: &[u8], depth: usize, blocks: &mut Vec<Block
             }
         }
     }
+}
+
+/// Node kinds that belong to the item after them: comments (a doc
+/// comment), attributes, decorators, annotations.
+fn is_prefix_kind(kind: &str) -> bool {
+    kind.contains("comment")
+        || matches!(
+            kind,
+            "attribute_item" | "decorator" | "annotation" | "marker_annotation"
+        )
+}
+
+/// The first line of `node` with the comments and attributes right above
+/// it: contiguous (no blank line between), and not sharing their first line
+/// with the code before them (a trailing comment belongs to that code).
+fn start_with_prefix(node: Node<'_>) -> u32 {
+    let mut start = node.start_position().row as u32;
+    let mut current = node;
+    while let Some(prev) = current.prev_named_sibling() {
+        if !is_prefix_kind(prev.kind()) || last_line(prev) + 1 < start {
+            break;
+        }
+        let prev_start = prev.start_position().row as u32;
+        let shares_line = prev.prev_named_sibling().is_some_and(|code| {
+            !is_prefix_kind(code.kind()) && code.end_position().row as u32 >= prev_start
+        });
+        if shares_line {
+            break;
+        }
+        start = start.min(prev_start);
+        current = prev;
+    }
+    start
+}
+
+/// A line that belongs to the item below it: an attribute, a decorator or
+/// annotation, or a comment (`//`, `///`, `/* … */`, `# …`, `--`).
+pub fn is_prefix_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("#[")
+        || t.starts_with('@')
+        || t.starts_with("//")
+        || t.starts_with("/*")
+        || t.starts_with('*')
+        || t.starts_with("# ")
+        || t == "#"
+        || t.starts_with("-- ")
+}
+
+/// `start` moved up over the attribute, decorator and comment lines right
+/// above it (for blocks an editor supplies, whose ranges may start at the
+/// item itself).
+pub fn extend_over_prefix(lines: &[&str], start: u32) -> u32 {
+    let mut start = start as usize;
+    while let Some(above) = start.checked_sub(1).and_then(|k| lines.get(k)) {
+        if !is_prefix_line(above) {
+            break;
+        }
+        start -= 1;
+    }
+    start as u32
+}
+
+/// Whether a block is an import (`use`, `import`, `from … import`,
+/// `#include`, `require`, `extern crate`): its first line that is not an
+/// attribute or comment says so. Import blocks get no lens.
+pub fn is_import_block(lines: &[&str], block: &Block) -> bool {
+    let first = (block.start_line..=block.end_line)
+        .filter_map(|k| lines.get(k as usize))
+        .find(|l| !l.trim().is_empty() && !is_prefix_line(l));
+    let Some(line) = first else {
+        return false;
+    };
+    let t = line.trim_start();
+    let t = t
+        .strip_prefix("pub(crate) ")
+        .or_else(|| t.strip_prefix("pub "))
+        .or_else(|| t.strip_prefix("export "))
+        .unwrap_or(t);
+    // `const x = require("x")`, its names maybe over several lines: the
+    // block ends with the call.
+    let last = lines.get(block.end_line as usize).copied().unwrap_or(t);
+    let declares_require = ["const ", "let ", "var ", "local "]
+        .iter()
+        .any(|d| t.starts_with(d))
+        && last.contains("require(");
+    [
+        "use ",
+        "import ",
+        "import{",
+        "from ",
+        "extern crate ",
+        "require ",
+        "require(",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+        || t.starts_with("#include")
+        || t.starts_with("# include")
+        || declares_require
 }
 
 fn is_definition(kind: &str) -> bool {
@@ -156,7 +261,7 @@ fn by_indentation(text: &str) -> Vec<Block> {
         let t = l.trim();
         t.starts_with(['}', ')', ']']) || t == "end" || t.starts_with("end ")
     };
-    let prefix = |l: &str| l.starts_with('@') || l.starts_with("#[");
+    let prefix = |l: &str| is_prefix_line(l);
 
     let mut blocks = Vec::new();
     let mut i = 0;
@@ -167,7 +272,8 @@ fn by_indentation(text: &str) -> Vec<Block> {
             continue;
         }
         let start = i;
-        // Decorators/attributes: the block's header is the next plain line.
+        // Decorators, attributes, comments (a block comment's ` * ` lines
+        // too): the block's header is the next plain line.
         let mut header = i;
         while header + 1 < lines.len() && prefix(line(header)) {
             header += 1;
@@ -200,14 +306,12 @@ fn by_indentation(text: &str) -> Vec<Block> {
             .find(|&k| !is_blank(line(k)))
             .unwrap_or(end);
         end = end.max(last_content);
-        if (end - start + 1) as u32 >= MIN_LINES {
-            blocks.push(Block {
-                start_line: start as u32,
-                end_line: end as u32,
-                name: line(header).trim().chars().take(60).collect(),
-                kind: String::new(),
-            });
-        }
+        blocks.push(Block {
+            start_line: start as u32,
+            end_line: end as u32,
+            name: line(header).trim().chars().take(60).collect(),
+            kind: String::new(),
+        });
         i = end + 1;
     }
     blocks
@@ -215,11 +319,17 @@ fn by_indentation(text: &str) -> Vec<Block> {
 
 #[cfg(test)]
 mod tests {
-    use super::{by_indentation, detect};
+    use super::{by_indentation, detect, extend_over_prefix, is_import_block};
+    use crate::server::documents::split_lines;
     use std::path::Path;
 
+    /// The spans of the blocks that get a lens by default (3 lines or more).
     fn spans(blocks: &[super::Block]) -> Vec<(u32, u32)> {
-        blocks.iter().map(|b| (b.start_line, b.end_line)).collect()
+        blocks
+            .iter()
+            .filter(|b| b.end_line + 1 - b.start_line >= 3)
+            .map(|b| (b.start_line, b.end_line))
+            .collect()
     }
 
     #[test]
@@ -227,8 +337,16 @@ mod tests {
         let src = "import os\n\n@decorator\ndef f(x):\n    return x\n\n\nclass C:\n    a = 1\n\n    def m(self):\n        x = 1\n        return x\n\nVALUE = 3\n";
         let blocks = detect(src, Some("python"), Path::new("x.py"));
         assert_eq!(spans(&blocks), vec![(2, 4), (7, 12), (10, 12)]);
-        let names: Vec<&str> = blocks.iter().map(|b| b.name.as_str()).collect();
+        let names: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b.end_line > b.start_line + 1)
+            .map(|b| b.name.as_str())
+            .collect();
         assert_eq!(names, vec!["f", "C", "m"]);
+        // Short blocks are found too (the lens's setting decides).
+        assert!(blocks
+            .iter()
+            .any(|b| (b.start_line, b.end_line) == (14, 14)));
     }
 
     #[test]
@@ -236,7 +354,60 @@ mod tests {
         let src = "use std::fmt;\n\nstruct S {\n    a: u8,\n}\n\nimpl S {\n    fn new() -> Self {\n        S { a: 0 }\n    }\n}\n";
         let blocks = detect(src, None, Path::new("lib.rs"));
         assert_eq!(spans(&blocks), vec![(2, 4), (6, 10), (7, 9)]);
-        assert_eq!(blocks[2].name, "new");
+        assert_eq!(
+            blocks.iter().find(|b| b.start_line == 7).unwrap().name,
+            "new"
+        );
+    }
+
+    #[test]
+    fn attributes_decorators_and_doc_comments_belong_to_their_item() {
+        let rust = "use std::{\n    fmt,\n    io,\n};\n\n/// Doc.\n/// More.\n#[derive(Debug)]\nstruct S {\n    a: u8,\n}\nfn g() {} // trailing\n#[test]\nfn t() {\n    g();\n}\n";
+        let blocks = detect(rust, None, Path::new("lib.rs"));
+        assert_eq!(spans(&blocks), vec![(5, 10), (12, 15)], "{blocks:?}");
+        let java = "import java.util.List;\n\nclass A {\n    /**\n     * Doc.\n     */\n    @Override\n    public String toString() {\n        return \"a\";\n    }\n}\n";
+        let blocks = detect(java, None, Path::new("A.java"));
+        assert_eq!(spans(&blocks), vec![(2, 10), (3, 9)], "{blocks:?}");
+        let ts =
+            "import { x } from \"y\";\n\nclass K {\n  @Input()\n  m(): void {\n    x();\n  }\n}\n";
+        let blocks = detect(ts, None, Path::new("k.ts"));
+        assert_eq!(spans(&blocks), vec![(2, 7), (3, 6)], "{blocks:?}");
+        let py = "# The entry point.\n@app.route(\"/\")\ndef index():\n    return 1\n";
+        let blocks = detect(py, None, Path::new("app.py"));
+        assert_eq!(spans(&blocks), vec![(0, 3)]);
+    }
+
+    #[test]
+    fn import_blocks_are_known_as_such() {
+        let src = "use std::{\n    a,\n};\n#[cfg(test)]\npub use x::{\n    y,\n};\nfrom m import (\n    a,\n)\n#include <x.h>\nconst {\n  a } = require(\"a\");\nfn f() {\n}\nimport {\n  b } from \"b\";\n";
+        let lines = split_lines(src);
+        let block = |s, e| super::Block {
+            start_line: s,
+            end_line: e,
+            name: String::new(),
+            kind: String::new(),
+        };
+        let imports: Vec<bool> = [
+            (0, 2),
+            (3, 6),
+            (7, 9),
+            (10, 10),
+            (11, 12),
+            (13, 14),
+            (15, 16),
+        ]
+        .iter()
+        .map(|&(s, e)| is_import_block(&lines, &block(s, e)))
+        .collect();
+        assert_eq!(imports, vec![true, true, true, true, true, false, true]);
+    }
+
+    #[test]
+    fn supplied_blocks_move_up_over_their_prefix() {
+        let lines = ["x = 1", "", "# doc", "@deco", "def f():", "    pass"];
+        assert_eq!(extend_over_prefix(&lines, 4), 2);
+        assert_eq!(extend_over_prefix(&lines, 0), 0);
+        assert_eq!(extend_over_prefix(&lines, 1), 1);
     }
 
     #[test]
@@ -245,6 +416,8 @@ mod tests {
         let blocks = by_indentation(src);
         assert_eq!(spans(&blocks), vec![(2, 4), (7, 11)]);
         assert_eq!(blocks[1].name, "class C:");
+        let documented = "/**\n * Doc.\n */\nint f() {\n  return 0;\n}\n";
+        assert_eq!(spans(&by_indentation(documented)), vec![(0, 5)]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub struct Config {
     pub blame_template: String,
     pub code_lens: CodeLensConfig,
     pub inlay_hints: InlayHintConfig,
+    pub hover: HoverConfig,
     pub analysis: Value,
     pub cache_budget_mb: usize,
     /// The ignore-revs file blame looks through the commits of: relative
@@ -23,10 +24,26 @@ pub struct Config {
 pub const DEFAULT_IGNORE_REVS_FILE: &str = ".git-blame-ignore-revs";
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default)]
 pub struct CodeLensConfig {
     pub file: bool,
     pub blocks: bool,
+    /// Blocks shorter than this many lines get no lens.
+    pub min_block_lines: u32,
+}
+
+/// `textDocument/hover`: on for plain LSP clients; an editor extension
+/// that shows the same content on its own blame annotation turns it off.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(default)]
+pub struct HoverConfig {
+    pub enabled: bool,
+}
+
+impl Default for HoverConfig {
+    fn default() -> Self {
+        HoverConfig { enabled: true }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
@@ -42,6 +59,7 @@ impl Default for Config {
             blame_template: "${author}, ${date} • ${summary}".to_owned(),
             code_lens: CodeLensConfig::default(),
             inlay_hints: InlayHintConfig::default(),
+            hover: HoverConfig::default(),
             analysis: Value::Object(Default::default()),
             cache_budget_mb: 256,
             ignore_revs_file: DEFAULT_IGNORE_REVS_FILE.to_owned(),
@@ -54,6 +72,7 @@ impl Default for CodeLensConfig {
         CodeLensConfig {
             file: true,
             blocks: true,
+            min_block_lines: 3,
         }
     }
 }
@@ -99,6 +118,16 @@ mod tests {
             Config::from_value(&json!({"gitinspector": {"inlayHints": {"enabled": true}}}))
                 .unwrap();
         assert!(c.inlay_hints.enabled && c.code_lens.file && warnings.is_empty());
+        assert!(c.hover.enabled && c.code_lens.min_block_lines == 3);
+        let (c, _) = Config::from_value(&json!({"codeLens": {"minBlockLines": 5},
+                                                 "hover": {"enabled": false}}))
+        .unwrap();
+        assert!(!c.hover.enabled && c.code_lens.min_block_lines == 5 && c.code_lens.blocks);
+        assert!(Config::from_value(&json!({"codeLens": {"minBlockLines": -1}})).is_err());
+        assert_eq!(
+            Config::default().to_value()["codeLens"],
+            json!({"file": true, "blocks": true, "minBlockLines": 3})
+        );
         assert_eq!(
             Config::from_value(&Value::Null).unwrap().0,
             Config::default()

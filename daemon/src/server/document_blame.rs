@@ -14,6 +14,9 @@ use super::documents::{split_lines, Block};
 use super::line_map::map_lines;
 use crate::git;
 
+/// In `committed_lines`: the buffer line is not a committed line.
+const NO_LINE: u32 = u32::MAX;
+
 pub struct DocumentBlame {
     pub uri: Url,
     pub version: Option<i32>,
@@ -30,6 +33,9 @@ pub struct DocumentBlame {
     pub git_path: PathBuf,
     /// Per buffer line, an index into `commits`.
     pub lines: Vec<u32>,
+    /// Per buffer line, the committed line (0-based, at `revision`) it is,
+    /// `NO_LINE` for a line that is not committed.
+    committed_lines: Vec<u32>,
     pub commits: Vec<CommitInfo>,
     /// Inputs of `blocks()`, computed only when lenses are asked for.
     text: String,
@@ -58,6 +64,39 @@ impl DocumentBlame {
         DocumentBlame::new(uri, buffer, None, path, None, 0, vec![], vec![])
     }
 
+    /// The committed blame of a file at a revision, as is (no buffer):
+    /// the blame of an earlier version (`gitinspector.blamePrior`).
+    pub fn of_revision(
+        uri: &Url,
+        root: PathBuf,
+        relative: PathBuf,
+        revision: String,
+        mailmap: u64,
+        committed: &CommittedBlame,
+    ) -> DocumentBlame {
+        let buffer = Buffer {
+            version: None,
+            text: String::new(),
+            language_id: None,
+            supplied_blocks: None,
+        };
+        let mut commits = committed.commits.clone();
+        commits.push(CommitInfo::not_committed());
+        let mut view = DocumentBlame::new(
+            uri,
+            buffer,
+            Some(root),
+            relative,
+            Some(revision),
+            mailmap,
+            committed.line_commit.clone(),
+            commits,
+        );
+        view.committed_lines = (0..view.lines.len() as u32).collect();
+        view.author_ranks = author_ranks(committed);
+        view
+    }
+
     /// `committed` mapped onto `buffer`'s lines.
     pub fn mapped(
         uri: &Url,
@@ -68,7 +107,7 @@ impl DocumentBlame {
         mailmap: u64,
         committed: &CommittedBlame,
     ) -> DocumentBlame {
-        let (lines, commits) = map_onto_buffer(committed, &buffer.text);
+        let (lines, committed_lines, commits) = map_onto_buffer(committed, &buffer.text);
         let ranks = author_ranks(committed);
         let mut view = DocumentBlame::new(
             uri,
@@ -81,6 +120,7 @@ impl DocumentBlame {
             commits,
         );
         view.author_ranks = ranks;
+        view.committed_lines = committed_lines;
         view
     }
 
@@ -105,6 +145,7 @@ impl DocumentBlame {
             mailmap,
             ignore_revs: 0,
             author_ranks: Vec::new(),
+            committed_lines: vec![NO_LINE; lines.len()],
             lines,
             commits,
             text: buffer.text,
@@ -115,6 +156,15 @@ impl DocumentBlame {
             json: OnceLock::new(),
             runs: OnceLock::new(),
         }
+    }
+
+    /// The committed line (0-based, at `revision`) buffer line `line` is;
+    /// `None` for a line that is not committed (or out of range).
+    pub fn committed_line(&self, line: u32) -> Option<u32> {
+        self.committed_lines
+            .get(line as usize)
+            .copied()
+            .filter(|&l| l != NO_LINE)
     }
 
     pub fn commit_at(&self, line: u32) -> Option<&CommitInfo> {
@@ -138,6 +188,43 @@ impl DocumentBlame {
                 blocks::detect(&self.text, self.language_id.as_deref(), &path)
             }
         })
+    }
+
+    /// The blocks that get a lens, in order: at least `min_lines` long (the
+    /// item itself, from its first line that is not an attribute or
+    /// comment), no imports, within the document. An editor's blocks move
+    /// up over the attributes, decorators and comments right above them.
+    pub fn lens_blocks(&self, min_lines: u32) -> Vec<Block> {
+        let lines = split_lines(&self.text);
+        let Some(last) = lines.len().checked_sub(1) else {
+            return Vec::new();
+        };
+        let supplied = self.supplied_blocks.is_some();
+        let mut kept: Vec<Block> = self
+            .blocks()
+            .iter()
+            .filter_map(|block| {
+                let mut block = block.clone();
+                block.end_line = block.end_line.min(last as u32);
+                if block.start_line > block.end_line {
+                    return None;
+                }
+                if supplied {
+                    block.start_line = blocks::extend_over_prefix(&lines, block.start_line);
+                }
+                let header = (block.start_line..=block.end_line)
+                    .find(|&k| {
+                        lines
+                            .get(k as usize)
+                            .is_some_and(|l| !l.trim().is_empty() && !blocks::is_prefix_line(l))
+                    })
+                    .unwrap_or(block.start_line);
+                let long_enough = block.end_line + 1 - header >= min_lines.max(1);
+                (long_enough && !blocks::is_import_block(&lines, &block)).then_some(block)
+            })
+            .collect();
+        kept.sort_by_key(|b| b.start_line);
+        kept
     }
 
     /// Where a line ends, in UTF-16 units (LSP positions).
@@ -266,7 +353,12 @@ fn author_ranks(committed: &CommittedBlame) -> Vec<Option<u32>> {
     ranks
 }
 
-fn map_onto_buffer(committed: &CommittedBlame, text: &str) -> (Vec<u32>, Vec<CommitInfo>) {
+/// Per buffer line: its commit (index into the returned table) and the
+/// committed line it is (`NO_LINE`: none).
+fn map_onto_buffer(
+    committed: &CommittedBlame,
+    text: &str,
+) -> (Vec<u32>, Vec<u32>, Vec<CommitInfo>) {
     let mut buffer_lines = split_lines(text);
     if let Some(first) = buffer_lines.first_mut() {
         *first = first.strip_prefix('\u{feff}').unwrap_or(first);
@@ -282,7 +374,8 @@ fn map_onto_buffer(committed: &CommittedBlame, text: &str) -> (Vec<u32>, Vec<Com
                 .unwrap_or(not_committed)
         })
         .collect();
-    (lines, commits)
+    let committed_lines = mapping.iter().map(|m| m.unwrap_or(NO_LINE)).collect();
+    (lines, committed_lines, commits)
 }
 
 /// One author's share of some lines of a document.
@@ -295,14 +388,17 @@ pub struct AuthorShare<'a> {
 }
 
 impl DocumentBlame {
-    /// Authors of lines `[start, end)`, most lines first; uncommitted lines
-    /// count as the pseudo-author "Not Committed Yet".
+    /// Authors of the committed lines among `[start, end)`, most lines
+    /// first; lines that are not committed have no author.
     pub fn authors(&self, start: usize, end: usize) -> Vec<AuthorShare<'_>> {
         let mut shares: Vec<AuthorShare<'_>> = Vec::new();
         for &index in self.line_range(start, end) {
             let Some(commit) = self.commits.get(index as usize) else {
                 continue;
             };
+            if commit.sha == NOT_COMMITTED {
+                continue;
+            }
             match shares.iter_mut().find(|s| s.name == commit.author) {
                 Some(share) => {
                     share.lines += 1;
@@ -320,6 +416,18 @@ impl DocumentBlame {
         }
         shares.sort_by(|a, b| b.lines.cmp(&a.lines).then(a.name.cmp(b.name)));
         shares
+    }
+
+    /// How many of lines `[start, end)` are not committed.
+    pub fn uncommitted(&self, start: usize, end: usize) -> usize {
+        self.line_range(start, end)
+            .iter()
+            .filter(|&&i| {
+                self.commits
+                    .get(i as usize)
+                    .is_none_or(|c| c.sha == NOT_COMMITTED)
+            })
+            .count()
     }
 
     /// The most recent commit among lines `[start, end)`.

@@ -38,3 +38,22 @@ pub fn internal(message: impl Into<String>) -> Error {
     error.message = message.into().into();
     error
 }
+
+/// LSP's RequestFailed: the request was valid but cannot be answered (a
+/// line that is not committed has no history).
+pub const REQUEST_FAILED: i64 = -32803;
+
+/// RequestFailed with `data.reason`, a word a client can act on
+/// (`notCommitted`, `rootCommit`, `notInParent`).
+pub fn request_failed(reason: &str, message: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::ServerError(REQUEST_FAILED),
+        message: message.into().into(),
+        data: Some(json!({"reason": reason})),
+    }
+}
+
+/// git failing (or not answering in time), as an engine error is reported.
+pub fn git_failed(message: impl Into<String>) -> Error {
+    to_rpc(EngineError::git(message.into()))
+}

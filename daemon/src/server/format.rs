@@ -80,7 +80,7 @@ pub fn blame_text(template: &str, commit: &CommitInfo, date_format: &str) -> Str
 
 fn blame_text_at(template: &str, commit: &CommitInfo, date_format: &str, now: i64) -> String {
     if commit.sha == NOT_COMMITTED {
-        return "Not Committed Yet".to_owned();
+        return crate::git::blame::NOT_COMMITTED_TEXT.to_owned();
     }
     template
         .replace("${author}", &commit.author)

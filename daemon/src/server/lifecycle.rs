@@ -12,16 +12,20 @@ use super::session::ClientSupport;
 use super::Backend;
 
 /// `workspace/executeCommand` commands (see requests/execute_command.rs).
-pub const COMMANDS: [&str; 4] = [
+pub const COMMANDS: [&str; 7] = [
     "gitinspector.analyzeWorkspace",
     "gitinspector.fileAuthors",
     "gitinspector.repositoryAuthors",
     "gitinspector.showCommit",
+    "gitinspector.blamePrior",
+    "gitinspector.lineHistory",
+    "gitinspector.fileHistory",
 ];
 
 impl Backend {
     pub(crate) async fn on_initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         record_client_support(&self.session.support, &params.capabilities);
+        self.session.log_ready.notify_one();
         let mut folders: Vec<_> = params
             .workspace_folders
             .iter()

@@ -39,14 +39,23 @@ pub struct Session {
     pub blame: BlameService,
     pub analyses: AnalysisService,
     pub stats: Arc<Stats>,
+    /// Told when `initialize` arrives: log lines go to the editor from then.
+    pub log_ready: Arc<tokio::sync::Notify>,
 }
 
 impl Session {
     pub fn new(client: Client, stats: Arc<Stats>) -> Arc<Session> {
         let config = Config::default();
+        let log_ready = Arc::new(tokio::sync::Notify::new());
+        if let Some(lines) = crate::logging::editor_lines() {
+            let forward =
+                crate::logging::forward_to_editor(client.clone(), lines, log_ready.clone());
+            tokio::spawn(forward);
+        }
         Arc::new(Session {
             blame: BlameService::new(config.cache_budget_mb << 20, stats.clone()),
-            analyses: AnalysisService::new(&client, config.cache_budget_mb << 19, stats.clone()),
+            analyses: AnalysisService::new(config.cache_budget_mb << 19, stats.clone()),
+            log_ready,
             client,
             support: ClientSupport::default(),
             config: RwLock::new(config),
@@ -100,6 +109,18 @@ impl Session {
         self.blame
             .view(uri, &self.documents, repo, head, ignored)
             .await
+    }
+
+    /// The revisions `view`'s blame looked through (its repository's
+    /// ignore-revs file now), for blaming more of its history the same way.
+    pub async fn ignored_revisions_of(&self, view: &DocumentBlame) -> IgnoredRevisions {
+        let (Some(root), Some(head)) = (&view.repository, &view.revision) else {
+            return IgnoredRevisions::default();
+        };
+        match Repository::discover(root) {
+            Some(repo) => self.ignored_revisions(&repo, head).await,
+            None => IgnoredRevisions::default(),
+        }
     }
 
     /// The revisions blame looks through in `repo` (`ignoreRevsFile`). A

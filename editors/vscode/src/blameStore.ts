@@ -67,31 +67,70 @@ export class DocumentBlameView {
 /** Asks for a document's blame, naming the answer held (for a delta). */
 type Requester = (uri: string, previousResultId: string | undefined) => Promise<BlameAnswer>;
 
+interface Cached {
+  view: DocumentBlameView;
+  /** The store's generation it was fetched in: an older one is asked again (with its resultId). */
+  generation: number;
+}
+
 export class BlameStore implements vscode.Disposable {
-  private readonly cache = new Map<string, DocumentBlameView>();
-  private readonly pending = new Map<string, { version: number; promise: Promise<DocumentBlameView | undefined> }>();
+  private readonly cache = new Map<string, Cached>();
+  /** Blame that is not asked for: documents of a past revision (history.ts). */
+  private readonly pinned = new Map<string, DocumentBlameView>();
+  private readonly pending = new Map<string, { version: number; generation: number; promise: Promise<DocumentBlameView | undefined> }>();
+  private generation = 0;
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   /** Fires when a document's blame was fetched anew. */
   readonly onDidChange = this.emitter.event;
+  private readonly invalidated = new vscode.EventEmitter<void>();
+  /** Fires when every held blame may be out of date (HEAD moved): views ask again. */
+  readonly onDidInvalidate = this.invalidated.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly request: () => Requester | undefined) {
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((doc) => {
         this.cache.delete(doc.uri.toString());
+        this.pinned.delete(doc.uri.toString());
       }),
     );
   }
 
-  /** The cached blame of the document's current version, if any. */
+  /** The cached blame of the document's current version, if any (and not invalidated since). */
   cached(doc: vscode.TextDocument): DocumentBlameView | undefined {
-    const view = this.cache.get(doc.uri.toString());
-    return view && view.version === doc.version ? view : undefined;
+    const key = doc.uri.toString();
+    const pinned = this.pinned.get(key);
+    if (pinned) {
+      return pinned;
+    }
+    const entry = this.cache.get(key);
+    return entry && entry.view.version === doc.version && entry.generation === this.generation ? entry.view : undefined;
   }
 
   /** The last blame fetched for the document, whatever its version. */
   latest(doc: vscode.TextDocument): DocumentBlameView | undefined {
-    return this.cache.get(doc.uri.toString());
+    const key = doc.uri.toString();
+    return this.pinned.get(key) ?? this.cache.get(key)?.view;
+  }
+
+  /** Blame given rather than asked for: a document of a past revision. */
+  pin(uri: vscode.Uri, blame: DocumentBlame): DocumentBlameView {
+    const view = new DocumentBlameView(blame, blame.version ?? 1);
+    this.pinned.set(uri.toString(), view);
+    this.emitter.fire(uri);
+    return view;
+  }
+
+  /**
+   * Every held blame may be out of date: a commit, checkout, rebase or reset
+   * (the daemon asks the editor to refresh its lenses and hints then). The
+   * next look at a document asks the daemon again, naming the answer held, so
+   * an unchanged blame costs a few bytes; what is shown stays until then.
+   */
+  invalidate(): void {
+    this.generation++;
+    this.pending.clear();
+    this.invalidated.fire();
   }
 
   /** The blame of the document's current version: cached, or one request. */
@@ -100,9 +139,14 @@ export class BlameStore implements vscode.Disposable {
     if (cached) {
       return cached;
     }
+    if (doc.uri.scheme !== "file") {
+      // Only files are the daemon's; a past revision's blame is pinned.
+      return undefined;
+    }
     const key = doc.uri.toString();
+    const generation = this.generation;
     const pending = this.pending.get(key);
-    if (pending && pending.version === doc.version) {
+    if (pending && pending.version === doc.version && pending.generation === generation) {
       return pending.promise;
     }
     const requester = this.request();
@@ -110,18 +154,22 @@ export class BlameStore implements vscode.Disposable {
       return undefined;
     }
     const version = doc.version;
-    const entry: { version: number; promise: Promise<DocumentBlameView | undefined> } = { version, promise: Promise.resolve(undefined) };
+    const entry: { version: number; generation: number; promise: Promise<DocumentBlameView | undefined> } = {
+      version,
+      generation,
+      promise: Promise.resolve(undefined),
+    };
     entry.promise = (async () => {
       try {
-        const held = this.cache.get(key)?.blame;
+        const held = this.cache.get(key)?.view.blame;
         const answer = await requester(key, held?.resultId ?? undefined);
         const blame = applyBlameAnswer(held, answer);
         // The daemon may answer for another version when edits raced the
         // request; the view is still right for that version.
         const view = new DocumentBlameView(blame, blame.version ?? version);
         const current = this.cache.get(key);
-        if (!current || current.version <= view.version) {
-          this.cache.set(key, view);
+        if (!current || current.view.version <= view.version || current.generation < generation) {
+          this.cache.set(key, { view, generation });
           this.emitter.fire(doc.uri);
         }
         return view;
@@ -142,6 +190,7 @@ export class BlameStore implements vscode.Disposable {
 
   dispose(): void {
     this.emitter.dispose();
+    this.invalidated.dispose();
     for (const s of this.subscriptions) {
       s.dispose();
     }

@@ -5,21 +5,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
-import { ExecuteCommandParams, ExecuteCommandRequest, WorkDoneProgress } from "vscode-languageclient/node";
 import { AuthorsPanel } from "./authorsView";
 import { BlameStore } from "./blameStore";
 import { Daemon } from "./daemon";
 import { FileBlameController } from "./fileBlame";
-import { formatDate, isNotCommitted } from "./format";
+import { formatDate, isNotCommitted, NOT_COMMITTED_TEXT } from "./format";
+import { HistoryViews } from "./history";
 import { LineBlameController } from "./lineBlame";
 import { AnalysisResult, CommitDetails, FileAuthors, RenderReportResult } from "./protocol";
+import { fileAuthorsTitle } from "./fileAuthors";
+import { isBlameScheme } from "./schemes";
 import { REPORT_FORMATS, ReportFormat, reportFileName, reportFormat, reportInputs, renderReportParams } from "./report";
 import { userValue } from "./settings";
-
-interface Progress {
-  percentage?: number;
-  message?: string;
-}
 
 export class Commands {
   constructor(
@@ -29,6 +26,7 @@ export class Commands {
     private readonly store: BlameStore,
     private readonly lineBlame: LineBlameController,
     private readonly fileBlame: FileBlameController,
+    private readonly history: HistoryViews,
   ) {}
 
   /** Registers every command with VS Code. */
@@ -40,6 +38,7 @@ export class Commands {
       ["gitinspector.toggleFileBlame", () => this.toggleFileBlame()],
       ["gitinspector.showCommitDetails", (uri?: unknown, sha?: unknown) => this.showCommitDetails(uri, sha)],
       ["gitinspector.copyCommitSha", () => this.copyCommitSha()],
+      ["gitinspector.copySha", (sha?: unknown) => this.copySha(sha)],
       ["gitinspector.showFileAuthors", () => this.showFileAuthors()],
       ["gitinspector.showRepositoryAuthors", () => this.showRepositoryAuthors()],
       ["gitinspector.exportReport", (format?: unknown) => this.exportReport(format)],
@@ -48,7 +47,7 @@ export class Commands {
         this.output.show();
       }],
     ];
-    for (const [id, fn] of commands) {
+    for (const [id, fn] of [...commands, ...this.history.commands()]) {
       this.context.subscriptions.push(vscode.commands.registerCommand(id, fn));
     }
   }
@@ -65,31 +64,48 @@ export class Commands {
     }
   }
 
-  /** The commit of `[uri, sha or line]` (the status bar, hovers), else of the cursor line. */
+  /** The commit of `[uri, sha or line]`, else of the cursor line, in a dialog (the status bar item's click). */
   async showCommitDetails(uriArg?: unknown, shaArg?: unknown): Promise<void> {
     if (typeof uriArg === "string" && (typeof shaArg === "string" || typeof shaArg === "number")) {
       await this.showCommit(vscode.Uri.parse(uriArg), shaArg);
       return;
     }
-    const editor = activeFileEditor();
-    if (editor) {
-      await this.showCommit(editor.document.uri, editor.selection.active.line);
+    const editor = activeBlameEditor();
+    if (!editor) {
+      return;
+    }
+    const line = editor.selection.active.line;
+    if (editor.document.uri.scheme === "file") {
+      await this.showCommit(editor.document.uri, line);
+      return;
+    }
+    const commit = this.store.latest(editor.document)?.line(line);
+    if (commit) {
+      await this.showCommit(this.history.origin(editor.document.uri), commit.sha);
     }
   }
 
   async copyCommitSha(): Promise<void> {
-    const editor = activeFileEditor();
+    const editor = activeBlameEditor();
     if (!editor) {
       return;
     }
-    const view = await this.store.get(editor.document);
+    const view = editor.document.uri.scheme === "file" ? await this.store.get(editor.document) : this.store.latest(editor.document);
     const commit = view?.line(editor.selection.active.line);
     if (!commit || isNotCommitted(commit)) {
-      void vscode.window.showInformationMessage("gitinspector: this line is not committed yet.");
+      void vscode.window.showInformationMessage(`gitinspector: this line is ${NOT_COMMITTED_TEXT}.`);
       return;
     }
-    await vscode.env.clipboard.writeText(commit.sha);
-    vscode.window.setStatusBarMessage(`Copied ${commit.sha.slice(0, 10)}`, 3000);
+    await this.copySha(commit.sha);
+  }
+
+  async copySha(sha: unknown): Promise<void> {
+    if (typeof sha !== "string" || !sha) {
+      await this.copyCommitSha();
+      return;
+    }
+    await vscode.env.clipboard.writeText(sha);
+    vscode.window.setStatusBarMessage(`gitinspector: copied ${sha.slice(0, 10)}`, 3000);
   }
 
   async showFileAuthors(): Promise<void> {
@@ -99,8 +115,8 @@ export class Commands {
     }
     try {
       const uri = editor.document.uri.toString();
-      const result = await this.executeDaemonCommand<FileAuthors>("gitinspector.fileAuthors", [uri]);
-      await this.pickFileAuthor(result, uri);
+      const result = await this.daemon.command<FileAuthors>("gitinspector.fileAuthors", [uri]);
+      await this.pickFileAuthor(result, [uri]);
     } catch (e) {
       void vscode.window.showErrorMessage(`gitinspector: ${errorText(e)}`);
     }
@@ -144,7 +160,7 @@ export class Commands {
       async (progress, token) => {
         let last = 0;
         try {
-          return await this.daemonRequest<RenderReportResult>("gitinspector/renderReport", params, token, (p) => {
+          return await this.daemon.request<RenderReportResult>("gitinspector/renderReport", params, token, (p) => {
             const increment = p.percentage !== undefined ? Math.max(0, p.percentage - last) : undefined;
             if (p.percentage !== undefined) {
               last = p.percentage;
@@ -173,7 +189,7 @@ export class Commands {
       return;
     }
     for (const file of files) {
-      this.output.appendLine(`Report written to ${file}`);
+      this.output.info(`Report written to ${file}`);
     }
     await this.openReport(format, first, inputs);
     const where = files.length > 1 ? `${files.length} ${format.label} files written to ${path.dirname(first)}` : `report written to ${first}`;
@@ -217,7 +233,7 @@ export class Commands {
         await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
       }
     } catch (e) {
-      this.output.appendLine(`Cannot show ${file}: ${errorText(e)}`);
+      this.output.warn(`Cannot show ${file}: ${errorText(e)}`);
     }
   }
 
@@ -228,20 +244,25 @@ export class Commands {
     }
   }
 
-  /** A `gitinspector.fileAuthors` answer as a quick pick; picking an author shows their last change. */
-  async pickFileAuthor(result: FileAuthors, uriArg: unknown): Promise<void> {
+  /**
+   * A `gitinspector.fileAuthors` answer as a quick pick (the file lens's and,
+   * with `[uri, startLine, endLine]`, a block lens's); picking an author shows
+   * their last change.
+   */
+  async pickFileAuthor(result: FileAuthors, args: unknown[]): Promise<void> {
     const items = result.authors.map((a) => ({
       label: a.name,
       description: `${a.lines} lines (${a.percent.toFixed(1)}%)`,
-      detail: `${a.email} · last change ${this.date(a.lastChange.authorTime)}: ${a.lastChange.summary}`,
+      detail: `${a.email} · last change ${a.lastChange.date ?? this.date(a.lastChange.authorTime)}: ${a.lastChange.summary}`,
       sha: a.lastChange.sha,
     }));
     const picked = await vscode.window.showQuickPick(items, {
-      title: `Authors of ${result.path ?? "file"} (${result.lines} lines)`,
+      title: fileAuthorsTitle(result, args),
       placeHolder: "Pick an author to see their last change",
       matchOnDescription: true,
       matchOnDetail: true,
     });
+    const uriArg = args[0];
     if (picked && typeof uriArg === "string") {
       await this.showCommit(vscode.Uri.parse(uriArg), picked.sha);
     }
@@ -253,29 +274,31 @@ export class Commands {
     return dateFormat === undefined ? new Date(seconds * 1000).toLocaleString() : formatDate(seconds, dateFormat);
   }
 
+  /** A commit's details in a dialog; dates as the daemon formats them. */
   private async showCommit(uri: vscode.Uri, shaOrLine: string | number): Promise<void> {
     try {
-      const c = await this.executeDaemonCommand<CommitDetails>("gitinspector.showCommit", [uri.toString(), shaOrLine]);
+      const c = await this.daemon.command<CommitDetails>("gitinspector.showCommit", [uri.toString(), shaOrLine]);
       if (isNotCommitted(c)) {
-        void vscode.window.showInformationMessage("This line is not committed yet.");
+        void vscode.window.showInformationMessage(`This line is ${NOT_COMMITTED_TEXT}.`);
         return;
       }
-      const date = c.authorTime ? `${new Date(c.authorTime * 1000).toLocaleString()} (${this.date(c.authorTime)})` : "";
+      const date = c.date ?? (c.authorTime ? this.date(c.authorTime) : "");
       const lines = [
-        `Author: ${c.author} <${c.email ?? ""}>`,
-        `Date: ${date}`,
+        `Author: ${c.author}${c.email ? ` <${c.email}>` : ""}`,
+        date ? `Date: ${date}` : "",
         c.committer && c.committer !== c.author ? `Committer: ${c.committer}` : "",
         c.file ? `${c.file.path}: +${c.file.insertions} −${c.file.deletions}` : "",
-        "",
-        c.message.trim(),
-      ].filter((l, i) => l !== "" || i === 4);
+      ].filter((l) => l !== "");
       const choice = await vscode.window.showInformationMessage(
         `Commit ${c.sha.slice(0, 10)}: ${c.summary}`,
-        { modal: true, detail: lines.join("\n") },
+        { modal: true, detail: `${lines.join("\n")}\n\n${c.message.trim()}` },
+        "Open Commit",
         "Copy SHA",
       );
       if (choice === "Copy SHA") {
-        await vscode.env.clipboard.writeText(c.sha);
+        await this.copySha(c.sha);
+      } else if (choice === "Open Commit") {
+        await this.history.openCommit(uri.toString(), c.sha);
       }
     } catch (e) {
       void vscode.window.showErrorMessage(`gitinspector: ${errorText(e)}`);
@@ -289,7 +312,7 @@ export class Commands {
       async (progress, token) => {
         let last = 0;
         try {
-          const result = await this.executeDaemonCommand<AnalysisResult>(command, args, token, (p) => {
+          const result = await this.daemon.command<AnalysisResult>(command, args, token, (p) => {
             const increment = p.percentage !== undefined ? Math.max(0, p.percentage - last) : undefined;
             if (p.percentage !== undefined) {
               last = p.percentage;
@@ -310,38 +333,6 @@ export class Commands {
       },
     );
   }
-
-  /** `workspace/executeCommand`, with `$/progress` to `onProgress` when given. */
-  private async executeDaemonCommand<T>(command: string, args: unknown[], token?: vscode.CancellationToken, onProgress?: (p: Progress) => void): Promise<T> {
-    const params: ExecuteCommandParams = { command, arguments: args };
-    return this.daemonRequest<T>(ExecuteCommandRequest.method, params, token, onProgress);
-  }
-
-  /** A request to the daemon, with `$/progress` under a `workDoneToken` to `onProgress` when given. */
-  private async daemonRequest<T>(method: string, params: object, token?: vscode.CancellationToken, onProgress?: (p: Progress) => void): Promise<T> {
-    const client = this.daemon.client;
-    if (!client || !this.daemon.running) {
-      throw new Error(this.daemon.lastError ?? "The gitinspector daemon is not running.");
-    }
-    let progress: vscode.Disposable | undefined;
-    let sent: object = params;
-    if (onProgress) {
-      const workDoneToken = `gitinspector-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      sent = { ...params, workDoneToken };
-      progress = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-        if (value.kind === "begin") {
-          onProgress({ percentage: value.percentage, message: value.message ?? value.title });
-        } else if (value.kind === "report") {
-          onProgress({ percentage: value.percentage, message: value.message });
-        }
-      });
-    }
-    try {
-      return await client.sendRequest<T>(method, sent, token);
-    } finally {
-      progress?.dispose();
-    }
-  }
 }
 
 /** The report format, from a quick pick (HTML first). */
@@ -353,6 +344,16 @@ async function pickReportFormat(): Promise<ReportFormat | undefined> {
     matchOnDetail: true,
   });
   return picked?.format;
+}
+
+/** The active editor if it shows a file or a past revision of one, else a warning. */
+function activeBlameEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !isBlameScheme(editor.document.uri.scheme)) {
+    void vscode.window.showWarningMessage("gitinspector: open a file of a git repository first.");
+    return undefined;
+  }
+  return editor;
 }
 
 /** The active editor if it shows a file, else a warning. */

@@ -2,51 +2,45 @@
 // when it dies, and tells the user why when it cannot start.
 
 import * as fs from "fs";
-import * as path from "path";
+import * as os from "os";
+import * as readline from "readline";
 import * as vscode from "vscode";
 import {
   CloseAction,
   CloseHandlerResult,
+  CodeLensRefreshRequest,
+  CodeLensRequest,
   DidChangeConfigurationNotification,
   ErrorAction,
   ErrorHandlerResult,
+  ExecuteCommandParams,
+  ExecuteCommandRequest,
+  FeatureState,
+  InlayHintRefreshRequest,
+  InlayHintRequest,
   LanguageClient,
   LanguageClientOptions,
   Message,
   ServerOptions,
   State,
+  StaticFeature,
+  WorkDoneProgress,
 } from "vscode-languageclient/node";
+import { INSTALL_COMMAND, locateDaemon } from "./locate";
+import { stderrLine } from "./logs";
 import { HealthReport } from "./protocol";
-import { announcedDefaults, asString, currentLineTemplate, DAEMON_KEYS, daemonSetting, TextSettings, userSettings } from "./settings";
-
-const BINARY = "gitinspector-lsp";
+import {
+  announcedDefaults,
+  asString,
+  currentLineTemplate,
+  DAEMON_KEYS,
+  daemonSetting,
+  TextSettings,
+  userSettings,
+  withExtensionSettings,
+} from "./settings";
 
 class DaemonNotFound extends Error {}
-
-/** The binary to run: the setting, else bin/ in the extension, else PATH. */
-function resolveBinary(extensionPath: string): string {
-  const configured = vscode.workspace.getConfiguration("gitinspector").get<string>("path", "").trim();
-  if (configured) {
-    const expanded = configured.startsWith("~/") ? path.join(process.env.HOME ?? "", configured.slice(2)) : configured;
-    if (!isExecutable(expanded)) {
-      throw new DaemonNotFound(
-        `The gitinspector.path setting points to "${configured}", which is not an executable file.`,
-      );
-    }
-    return expanded;
-  }
-  const bundled = path.join(extensionPath, "bin", process.platform === "win32" ? `${BINARY}.exe` : BINARY);
-  if (isExecutable(bundled)) {
-    return bundled;
-  }
-  const onPath = findOnPath(BINARY);
-  if (onPath) {
-    return onPath;
-  }
-  throw new DaemonNotFound(
-    `${BINARY} was not found: it is not bundled with the extension and not on PATH. Install it, or set gitinspector.path to the binary.`,
-  );
-}
 
 function isExecutable(file: string): boolean {
   try {
@@ -57,29 +51,99 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function findOnPath(name: string): string | undefined {
-  const exts = process.platform === "win32" ? [".exe", ".cmd", ""] : [""];
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    for (const ext of exts) {
-      const candidate = path.join(dir, name + ext);
-      if (dir && isExecutable(candidate)) {
-        return candidate;
-      }
-    }
+/** The configured daemon path: `gitinspector.serverPath`, else the older `gitinspector.path`. */
+function configuredPath(): { value: string; setting: string } {
+  const c = vscode.workspace.getConfiguration("gitinspector");
+  const serverPath = c.get<string>("serverPath", "").trim();
+  if (serverPath) {
+    return { value: serverPath, setting: "gitinspector.serverPath" };
   }
-  return undefined;
+  const legacy = c.get<string>("path", "").trim();
+  return legacy ? { value: legacy, setting: "gitinspector.path" } : { value: "", setting: "gitinspector.serverPath" };
+}
+
+/** The binary to run (locate.ts): the setting, else bin/ in the extension, PATH and the install locations. */
+function resolveBinary(extensionPath: string): string {
+  const { value, setting } = configuredPath();
+  const located = locateDaemon(value, { platform: process.platform, home: os.homedir(), pathEnv: process.env.PATH ?? "", extensionPath, isExecutable }, setting);
+  if ("error" in located) {
+    throw new DaemonNotFound(located.error);
+  }
+  return located.found;
+}
+
+/** Opens the Settings editor at `gitinspector.serverPath` (in a remote window, where it applies: the Remote tab). */
+export async function openServerPathSetting(): Promise<void> {
+  const query = "gitinspector.serverPath";
+  if (vscode.env.remoteName) {
+    await vscode.commands.executeCommand("workbench.action.openRemoteSettings", { query });
+  } else {
+    await vscode.commands.executeCommand("workbench.action.openSettings", query);
+  }
+}
+
+/**
+ * Re-handles the daemon's `workspace/codeLens/refresh` and
+ * `workspace/inlayHint/refresh` (sent when a commit, checkout, rebase or reset
+ * changed blame): the lenses and hints are asked again as the language client
+ * does, and the extension's own blame (current line, status bar, file blame)
+ * too. Registered after the client's features, so its handlers are the ones
+ * the connection keeps, on every (re)start.
+ */
+class RefreshFeature implements StaticFeature {
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly onRefresh: () => void,
+  ) {}
+
+  fillClientCapabilities(): void {
+    // The client's CodeLens and InlayHint features announce refreshSupport.
+  }
+
+  initialize(): void {
+    const docs = (): vscode.TextDocument[] => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === "file");
+    this.client.onRequest(CodeLensRefreshRequest.type, () => {
+      const lenses = this.client.getFeature(CodeLensRequest.method);
+      for (const provider of new Set(docs().map((d) => lenses.getProvider(d)))) {
+        provider?.onDidChangeCodeLensEmitter.fire();
+      }
+      this.onRefresh();
+    });
+    this.client.onRequest(InlayHintRefreshRequest.type, () => {
+      const hints = this.client.getFeature(InlayHintRequest.method);
+      for (const provider of new Set(docs().map((d) => hints.getProvider(d)))) {
+        provider?.onDidChangeInlayHints.fire();
+      }
+      this.onRefresh();
+    });
+  }
+
+  getState(): FeatureState {
+    return { kind: "static" };
+  }
+
+  clear(): void {
+    // Nothing held.
+  }
+}
+
+interface Progress {
+  percentage?: number;
+  message?: string;
 }
 
 /** The daemon's settings the user set (never VS Code's defaults: the daemon has its own). */
 function daemonSettings(): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration("gitinspector");
-  return userSettings((key) => c.inspect(key));
+  return withExtensionSettings(userSettings((key) => c.inspect(key)));
 }
 
 interface DaemonHooks {
   /** Runs a daemon command's result through the editor (e.g. the lens's fileAuthors). */
   executeCommand?: (command: string, args: unknown[], next: (command: string, args: unknown[]) => Promise<unknown>) => Promise<unknown>;
   onStateChange?: (running: boolean) => void;
+  /** The daemon signalled that blame changed (HEAD moved): what the extension holds is out of date. */
+  onRefresh?: () => void;
 }
 
 export class Daemon implements vscode.Disposable, TextSettings {
@@ -126,10 +190,10 @@ export class Daemon implements vscode.Disposable, TextSettings {
     try {
       command = resolveBinary(this.context.extensionPath);
     } catch (e) {
-      this.fail(e instanceof Error ? e.message : String(e));
+      this.fail(e instanceof Error ? e.message : String(e), e instanceof DaemonNotFound);
       return false;
     }
-    this.output.appendLine(`Starting ${command}`);
+    this.output.info(`Starting ${command}`);
     const serverOptions: ServerOptions = {
       run: { command, args: ["serve"] },
       debug: { command, args: ["serve"], options: { env: { ...process.env, GITINSPECTOR_LOG: "debug" } } },
@@ -137,17 +201,37 @@ export class Daemon implements vscode.Disposable, TextSettings {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: "file" }],
       outputChannel: this.output,
+      // stderr is tracing's log: shown from WARN up, at its level (logs.ts);
+      // the daemon's records arrive as window/logMessage too.
+      stdioOptions: {
+        stdout: (input, channel) => {
+          readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on("line", (line) => {
+            channel.info(line);
+          });
+        },
+        stderr: (input, channel) => {
+          readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on("line", (line) => {
+            const shown = stderrLine(line);
+            if (shown) {
+              channel[shown.level](shown.text);
+            }
+          });
+        },
+      },
       initializationOptions: daemonSettings(),
       // Handled by the errorHandler below: restart quietly, explain when giving up.
       connectionOptions: { maxRestartCount: 0 },
       errorHandler: {
         error: (error: Error, message: Message | undefined, count: number | undefined): ErrorHandlerResult => {
-          this.output.appendLine(`Connection error: ${error.message} ${message ? JSON.stringify(message) : ""}`);
+          this.output.error(`Connection error: ${error.message} ${message ? JSON.stringify(message) : ""}`);
           return { action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
         },
         closed: (): CloseHandlerResult => this.onClosed(),
       },
       middleware: {
+        // The blame details are on the extension's own annotation (hover.ts);
+        // the daemon is told so (hover.enabled false), and an older daemon's hover is not shown.
+        provideHover: () => undefined,
         executeCommand: async (cmd, args, next) => {
           if (this.hooks.executeCommand) {
             return this.hooks.executeCommand(cmd, args, async (c, a) => next(c, a) as Promise<unknown>);
@@ -157,6 +241,7 @@ export class Daemon implements vscode.Disposable, TextSettings {
       },
     };
     const client = new LanguageClient("gitinspector", "gitinspector", serverOptions, clientOptions);
+    client.registerFeature(new RefreshFeature(client, () => this.hooks.onRefresh?.()));
     this.client = client;
     client.onDidChangeState((e) => this.hooks.onStateChange?.(e.newState === State.Running));
     try {
@@ -170,7 +255,7 @@ export class Daemon implements vscode.Disposable, TextSettings {
       // The extension has no defaults of its own: without these, the texts it
       // formats itself (current-line blame, dates) cannot be drawn.
       const message = `The gitinspector daemon (${command}) does not announce its settings' defaults in its initialize result (capabilities.experimental.gitinspector.defaults): it is older than this extension. Update it.`;
-      this.output.appendLine(`Error: ${message}`);
+      this.output.warn(message);
       void vscode.window.showWarningMessage(message);
     }
     return this.checkHealth();
@@ -189,7 +274,7 @@ export class Daemon implements vscode.Disposable, TextSettings {
       );
       return { action: CloseAction.DoNotRestart, handled: true };
     }
-    this.output.appendLine("The gitinspector daemon stopped; restarting it.");
+    this.output.warn("The gitinspector daemon stopped; restarting it.");
     return { action: CloseAction.Restart, handled: true };
   }
 
@@ -201,7 +286,7 @@ export class Daemon implements vscode.Disposable, TextSettings {
     }
     try {
       const report = await client.sendRequest<HealthReport>("gitinspector/healthCheck", {});
-      this.output.appendLine(`Health check: ${JSON.stringify(report)}`);
+      this.output.info(`Health check: ${JSON.stringify(report)}`);
       if (report.status !== "ok") {
         const problems = (report.problems ?? []).join("; ") || `status ${report.status}`;
         this.fail(`The gitinspector analysis engine failed its health check: ${problems}`);
@@ -216,16 +301,52 @@ export class Daemon implements vscode.Disposable, TextSettings {
     }
   }
 
-  private fail(message: string): void {
+  private fail(message: string, notFound = false): void {
     this.lastError = message;
-    this.output.appendLine(`Error: ${message}`);
-    void vscode.window.showErrorMessage(message, "Open Settings", "Show Log").then((choice) => {
+    this.output.error(message);
+    const actions = notFound ? ["Open Settings", "Copy Install Command", "Show Log"] : ["Open Settings", "Show Log"];
+    void vscode.window.showErrorMessage(message, ...actions).then(async (choice) => {
       if (choice === "Open Settings") {
-        void vscode.commands.executeCommand("workbench.action.openSettings", "gitinspector.path");
+        await openServerPathSetting();
+      } else if (choice === "Copy Install Command") {
+        await vscode.env.clipboard.writeText(INSTALL_COMMAND);
       } else if (choice === "Show Log") {
         this.output.show();
       }
     });
+  }
+
+  /** `workspace/executeCommand` of a daemon command, with `$/progress` to `onProgress` when given. */
+  async command<T>(command: string, args: unknown[], token?: vscode.CancellationToken, onProgress?: (p: Progress) => void): Promise<T> {
+    const params: ExecuteCommandParams = { command, arguments: args };
+    return this.request<T>(ExecuteCommandRequest.method, params, token, onProgress);
+  }
+
+  /** A request to the daemon, with `$/progress` under a `workDoneToken` to `onProgress` when given. */
+  async request<T>(method: string, params: object, token?: vscode.CancellationToken, onProgress?: (p: Progress) => void): Promise<T> {
+    const client = this.client;
+    if (!client || !this.running) {
+      throw new Error(this.lastError ?? "The gitinspector daemon is not running.");
+    }
+    let progress: vscode.Disposable | undefined;
+    let sent: object = params;
+    if (onProgress) {
+      const workDoneToken = `gitinspector-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      sent = { ...params, workDoneToken };
+      progress = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === "begin") {
+          onProgress({ percentage: value.percentage, message: value.message ?? value.title });
+        } else if (value.kind === "report") {
+          onProgress({ percentage: value.percentage, message: value.message });
+        }
+      });
+    }
+    try {
+      // No token: none passed (an undefined last argument would send the params as an array).
+      return await (token ? client.sendRequest<T>(method, sent, token) : client.sendRequest<T>(method, sent));
+    } finally {
+      progress?.dispose();
+    }
   }
 
   async stop(): Promise<void> {

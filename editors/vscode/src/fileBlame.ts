@@ -1,19 +1,28 @@
-// File blame: an annotation column before each line, one colour per author
-// (a bar on the left: the palette entry of the commit's authorRank, see
-// palette.ts) and an age heatmap (the background), per editor.
+// File blame: an annotation column before each line, per editor. Two things,
+// kept apart so neither hides the other: the author's colour is the thick bar
+// (swatch) at the annotation's left edge, the palette entry of the commit's
+// authorRank (palette.ts; light or dark by the theme); the commit's age is a
+// thin bar in the gutter, in no hue of its own (the palette has them all): faint
+// for the file's oldest change, strong for its newest. Documents of a past
+// revision (history.ts) always show it.
 
+import * as path from "path";
 import * as vscode from "vscode";
 import { BlameStore, DocumentBlameView } from "./blameStore";
-import { displayAuthor, formatDate, isNotCommitted } from "./format";
+import { formatDate, isNotCommitted, NOT_COMMITTED_TEXT } from "./format";
+import { hoverMarkdown } from "./hover";
+import { blameHover } from "./lineBlame";
 import { authorColor } from "./palette";
+import { isBlameScheme, REVISION_SCHEME } from "./schemes";
 import { TextSettings } from "./settings";
 
 const WIDTH = 28;
+/** Steps of the age heatmap (media/heat-N-{dark,light}.svg, N = 0 oldest … HEAT_STEPS-1 newest). */
+export const HEAT_STEPS = 8;
 
-/** Heat of a time between oldest (0) and newest (1): warm when recent, cold when old. */
-function heatColor(t: number): string {
-  const hue = Math.round(220 - 200 * t); // 220 blue … 20 orange
-  return `hsla(${hue}, 80%, 50%, ${0.08 + 0.2 * t})`;
+/** The heat step of a time between the oldest (0) and newest (1) change. */
+export function heatStep(t: number): number {
+  return Math.max(0, Math.min(HEAT_STEPS - 1, Math.round(t * (HEAT_STEPS - 1))));
 }
 
 export class FileBlameController implements vscode.Disposable {
@@ -21,6 +30,7 @@ export class FileBlameController implements vscode.Disposable {
     before: { margin: "0 1em 0 0", fontStyle: "normal" },
     isWholeLine: false,
   });
+  private readonly heat: vscode.TextEditorDecorationType[];
   private readonly enabledFor = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -28,7 +38,14 @@ export class FileBlameController implements vscode.Disposable {
   constructor(
     private readonly store: BlameStore,
     private readonly settings: TextSettings,
+    extensionPath: string,
   ) {
+    this.heat = Array.from({ length: HEAT_STEPS }, (_, i) =>
+      vscode.window.createTextEditorDecorationType({
+        light: { gutterIconPath: vscode.Uri.file(path.join(extensionPath, "media", `heat-${i}-light.svg`)), gutterIconSize: "cover" },
+        dark: { gutterIconPath: vscode.Uri.file(path.join(extensionPath, "media", `heat-${i}-dark.svg`)), gutterIconSize: "cover" },
+      }),
+    );
     this.subscriptions.push(
       vscode.window.onDidChangeVisibleTextEditors(() => {
         this.refreshAll();
@@ -43,7 +60,25 @@ export class FileBlameController implements vscode.Disposable {
           this.refreshAll();
         }
       }),
+      store.onDidInvalidate(() => {
+        this.refreshAll();
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme === REVISION_SCHEME) {
+          this.enabledFor.delete(doc.uri.toString());
+        }
+      }),
     );
+  }
+
+  isOn(doc: vscode.TextDocument): boolean {
+    return this.enabledFor.has(doc.uri.toString());
+  }
+
+  /** Turns the file blame on for a document (without toggling). */
+  async show(editor: vscode.TextEditor): Promise<void> {
+    this.enabledFor.add(editor.document.uri.toString());
+    await this.refresh(editor);
   }
 
   async toggle(editor: vscode.TextEditor): Promise<boolean> {
@@ -52,14 +87,20 @@ export class FileBlameController implements vscode.Disposable {
       this.enabledFor.delete(key);
       for (const e of vscode.window.visibleTextEditors) {
         if (e.document === editor.document) {
-          e.setDecorations(this.decoration, []);
+          this.clear(e);
         }
       }
       return false;
     }
-    this.enabledFor.add(key);
-    await this.refresh(editor);
+    await this.show(editor);
     return true;
+  }
+
+  private clear(editor: vscode.TextEditor): void {
+    editor.setDecorations(this.decoration, []);
+    for (const h of this.heat) {
+      editor.setDecorations(h, []);
+    }
   }
 
   private scheduleRefresh(): void {
@@ -80,14 +121,18 @@ export class FileBlameController implements vscode.Disposable {
   }
 
   private async refresh(editor: vscode.TextEditor): Promise<void> {
+    if (!isBlameScheme(editor.document.uri.scheme)) {
+      return;
+    }
     const view = await this.store.get(editor.document).catch(() => undefined);
     if (!view || !this.enabledFor.has(editor.document.uri.toString())) {
       return;
     }
-    editor.setDecorations(this.decoration, this.decorations(editor.document, view));
+    this.draw(editor, view);
   }
 
-  private decorations(doc: vscode.TextDocument, view: DocumentBlameView): vscode.DecorationOptions[] {
+  private draw(editor: vscode.TextEditor, view: DocumentBlameView): void {
+    const doc = editor.document;
     const config = vscode.workspace.getConfiguration("gitinspector");
     // The user's date format, else the daemon's announced default.
     const dateFormat = this.settings.dateFormat();
@@ -96,14 +141,18 @@ export class FileBlameController implements vscode.Disposable {
     const times = hunks.filter((h) => !isNotCommitted(h.commit)).map((h) => h.commit.authorTime);
     const oldest = Math.min(...times);
     const newest = Math.max(...times);
-    const result: vscode.DecorationOptions[] = [];
+    const annotations: vscode.DecorationOptions[] = [];
+    const heat: vscode.Range[][] = Array.from({ length: HEAT_STEPS }, () => []);
+    // Lines not committed have no author: no swatch (their label says so).
+    const neutral = "transparent";
     for (const hunk of hunks) {
       const commit = hunk.commit;
       const uncommitted = isNotCommitted(commit);
-      const color = authorColor(uncommitted ? null : commit.authorRank);
-      const t = uncommitted ? 1 : newest > oldest ? (commit.authorTime - oldest) / (newest - oldest) : 1;
-      const author = displayAuthor(commit, view.currentEmail);
-      const label = uncommitted ? "Not Committed Yet" : dateFormat === undefined ? author : `${author}, ${formatDate(commit.authorTime, dateFormat)}`;
+      const light = authorColor(commit.authorRank, "light") ?? neutral;
+      const dark = authorColor(commit.authorRank, "dark") ?? neutral;
+      const date = uncommitted || dateFormat === undefined ? "" : formatDate(commit.authorTime, dateFormat);
+      const label = uncommitted ? NOT_COMMITTED_TEXT : date ? `${commit.author}, ${date}` : commit.author;
+      const step = newest > oldest ? heatStep((commit.authorTime - oldest) / (newest - oldest)) : HEAT_STEPS - 1;
       for (let i = 0; i < hunk.lineCount; i++) {
         const line = hunk.startLine + i;
         if (line >= doc.lineCount) {
@@ -111,24 +160,33 @@ export class FileBlameController implements vscode.Disposable {
         }
         const text = i === 0 ? truncate(label, WIDTH) : "";
         const start = new vscode.Position(line, 0);
-        result.push({
-          range: new vscode.Range(start, start),
-          hoverMessage: i === 0 && !uncommitted ? `${commit.sha.slice(0, 8)} ${commit.author} <${commit.email}> — ${commit.summary}` : undefined,
+        const range = new vscode.Range(start, start);
+        if (heatmap && !uncommitted) {
+          heat[step]?.push(range);
+        }
+        const swatch = (color: string): vscode.ThemableDecorationAttachmentRenderOptions => ({ borderColor: color });
+        annotations.push({
+          range,
+          hoverMessage: i === 0 ? blameHover(hoverMarkdown(commit, undefined, date, { uri: doc.uri.toString(), line })) : undefined,
           renderOptions: {
             before: {
-              contentText: `\u2003${text.padEnd(WIDTH, "\u00a0")}`,
+              contentText: `\u2002${text.padEnd(WIDTH, "\u00a0")}`,
               width: `${WIDTH + 2}ch`,
               color: new vscode.ThemeColor("editorCodeLens.foreground"),
-              backgroundColor: heatmap ? heatColor(t) : new vscode.ThemeColor("editor.lineHighlightBackground"),
-              border: `solid ${color}`,
-              borderColor: color,
-              textDecoration: `none; border-width: 0 0 0 4px; box-sizing: border-box; display: inline-block`,
+              backgroundColor: new vscode.ThemeColor("editor.lineHighlightBackground"),
+              // The swatch: a left border only (CSS after the one VS Code writes for textDecoration).
+              textDecoration: "none; border-style: solid; border-width: 0 0 0 6px; box-sizing: border-box; display: inline-block",
             },
+            light: { before: swatch(light) },
+            dark: { before: swatch(dark) },
           },
         });
       }
     }
-    return result;
+    editor.setDecorations(this.decoration, annotations);
+    this.heat.forEach((type, i) => {
+      editor.setDecorations(type, heat[i] ?? []);
+    });
   }
 
   dispose(): void {
@@ -136,6 +194,9 @@ export class FileBlameController implements vscode.Disposable {
       clearTimeout(this.timer);
     }
     this.decoration.dispose();
+    for (const h of this.heat) {
+      h.dispose();
+    }
     for (const s of this.subscriptions) {
       s.dispose();
     }

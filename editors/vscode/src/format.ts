@@ -96,16 +96,8 @@ export function isNotCommitted(commit: { sha: string } | undefined): boolean {
   return commit === undefined || commit.sha === NOT_COMMITTED;
 }
 
-/** The author of a commit as shown to the user: "You" for the user's own commits. */
-export function displayAuthor(commit: BlameCommit, currentEmail: string | undefined): string {
-  if (commit.isCurrentUser) {
-    return "You";
-  }
-  if (currentEmail && commit.email.toLowerCase() === currentEmail.toLowerCase()) {
-    return "You";
-  }
-  return commit.author;
-}
+/** What lines that are not committed are called, everywhere (the daemon's wording). */
+export const NOT_COMMITTED_TEXT = "Not Committed Yet";
 
 interface TemplateFields {
   author: string;
@@ -119,19 +111,17 @@ function applyTemplate(template: string, fields: TemplateFields): string {
   return template.replace(/\$\{(author|email|date|summary|sha)\}/g, (_m, key: keyof TemplateFields) => fields[key]);
 }
 
-/** The current-line blame text of a commit. */
-export function blameText(
-  commit: BlameCommit | undefined,
-  template: string,
-  dateFormat: string,
-  currentEmail: string | undefined,
-  now: number = nowSeconds(),
-): string {
+/**
+ * The current-line blame text of a commit: the daemon's template filled as the
+ * daemon fills it (its inlay hints read the same), "Not Committed Yet" for
+ * lines that are not committed.
+ */
+export function blameText(commit: BlameCommit | undefined, template: string, dateFormat: string, now: number = nowSeconds()): string {
   if (commit === undefined || isNotCommitted(commit)) {
-    return "Not Committed Yet";
+    return NOT_COMMITTED_TEXT;
   }
   return applyTemplate(template, {
-    author: displayAuthor(commit, currentEmail),
+    author: commit.author,
     email: commit.email,
     date: formatDate(commit.authorTime, dateFormat, now),
     summary: commit.summary,

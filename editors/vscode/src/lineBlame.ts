@@ -1,10 +1,28 @@
 // Current-line blame after the end of the cursor's line, and the status bar
-// item, both read from the cached document blame.
+// item, both read from the cached document blame. The annotation's hover (and
+// the status bar item's tooltip) holds the commit's details and actions
+// (hover.ts): the daemon's own hover is off.
 
 import * as vscode from "vscode";
 import { BlameStore } from "./blameStore";
-import { blameText, displayAuthor, formatDate, isNotCommitted } from "./format";
+import { blameText, formatDate, isNotCommitted, NOT_COMMITTED_TEXT } from "./format";
+import { HOVER_COMMANDS, hoverMarkdown } from "./hover";
+import { BlameCommit, CommitDetails } from "./protocol";
+import { isBlameScheme } from "./schemes";
 import { TextSettings } from "./settings";
+
+/** Fetches a commit's details (`gitinspector.showCommit`) for a document's line. */
+export type DetailsSource = (doc: vscode.Uri, sha: string) => Promise<CommitDetails | undefined>;
+
+/** How long fetched details are kept (their relative date ages). */
+const DETAILS_TTL_MS = 5 * 60 * 1000;
+
+export function blameHover(markdown: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(markdown, true);
+  md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
+  md.supportHtml = false;
+  return md;
+}
 
 export class LineBlameController implements vscode.Disposable {
   private readonly decoration = vscode.window.createTextEditorDecorationType({
@@ -20,10 +38,12 @@ export class LineBlameController implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private enabled: boolean;
   private decorated: vscode.TextEditor | undefined;
+  private readonly details = new Map<string, { at: number; details: CommitDetails } | { at: number; pending: true }>();
 
   constructor(
     private readonly store: BlameStore,
     private readonly settings: TextSettings,
+    private readonly detailsSource: DetailsSource,
   ) {
     this.enabled = config().get<boolean>("currentLine.enabled", true);
     this.statusItem.name = "gitinspector blame";
@@ -47,14 +67,26 @@ export class LineBlameController implements vscode.Disposable {
           this.render();
         }
       }),
+      // HEAD moved (a commit in a terminal…): ask again now, not on the next keystroke.
+      store.onDidInvalidate(() => {
+        this.details.clear();
+        this.schedule(0);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration("gitinspector")) {
           this.enabled = config().get<boolean>("currentLine.enabled", true);
+          if (e.affectsConfiguration("gitinspector.dateFormat")) {
+            this.details.clear();
+          }
           this.schedule(0);
         }
       }),
     );
     this.schedule(0);
+  }
+
+  get isEnabled(): boolean {
+    return this.enabled;
   }
 
   toggle(): boolean {
@@ -77,28 +109,58 @@ export class LineBlameController implements vscode.Disposable {
 
   private async update(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.uri.scheme !== "file") {
+    if (!editor || !isBlameScheme(editor.document.uri.scheme)) {
       this.clear();
       return;
     }
     // Show what is known at once, then the current version's blame.
     this.render();
     const view = await this.store.get(editor.document).catch(() => undefined);
-    if (view && view.version !== editor.document.version) {
+    if (view && view.version !== editor.document.version && editor.document.uri.scheme === "file") {
       // The daemon answered for an older version (edits raced the request).
       this.schedule();
     }
     this.render();
   }
 
-  /** Draws the decoration and status bar from the cache; sends nothing. */
+  /** The details of a commit if fetched, else starts fetching them (the hover is drawn again when they come). */
+  private commitDetails(doc: vscode.Uri, commit: BlameCommit): CommitDetails | undefined {
+    if (isNotCommitted(commit)) {
+      return undefined;
+    }
+    const key = `${doc.toString()}\n${commit.sha}`;
+    const held = this.details.get(key);
+    const now = Date.now();
+    if (held && now - held.at < DETAILS_TTL_MS) {
+      return "details" in held ? held.details : undefined;
+    }
+    this.details.set(key, { at: now, pending: true });
+    void this.detailsSource(doc, commit.sha)
+      .then((details) => {
+        if (details) {
+          this.details.set(key, { at: Date.now(), details });
+          const editor = vscode.window.activeTextEditor;
+          if (editor?.document.uri.toString() === doc.toString()) {
+            this.render();
+          }
+        } else {
+          this.details.delete(key);
+        }
+      })
+      .catch(() => {
+        this.details.delete(key);
+      });
+    return held && "details" in held ? held.details : undefined;
+  }
+
+  /** Draws the decoration and status bar from the cache; sends nothing but a commit's details, once. */
   render(): void {
     const editor = vscode.window.activeTextEditor;
     if (this.decorated && this.decorated !== editor) {
       this.decorated.setDecorations(this.decoration, []);
       this.decorated = undefined;
     }
-    if (!editor) {
+    if (!editor || !isBlameScheme(editor.document.uri.scheme)) {
       this.clear();
       return;
     }
@@ -118,11 +180,14 @@ export class LineBlameController implements vscode.Disposable {
       return;
     }
     const c = config();
-    const text = blameText(commit, template, dateFormat, view.currentEmail);
+    const text = blameText(commit, template, dateFormat);
+    const details = this.commitDetails(doc.uri, commit);
+    const date = isNotCommitted(commit) ? "" : formatDate(commit.authorTime, dateFormat);
+    const hover = blameHover(hoverMarkdown(commit, details, date, { uri: doc.uri.toString(), line }));
     if (this.enabled && editor.selections.length === 1) {
       const end = doc.lineAt(line).range.end;
       editor.setDecorations(this.decoration, [
-        { range: new vscode.Range(end, end), renderOptions: { after: { contentText: text } } },
+        { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: text } } },
       ]);
       this.decorated = editor;
     } else {
@@ -130,11 +195,9 @@ export class LineBlameController implements vscode.Disposable {
     }
     if (c.get<boolean>("statusBar.enabled", true)) {
       this.statusItem.text = isNotCommitted(commit)
-        ? "$(git-commit) You, Not Committed Yet"
-        : `$(git-commit) ${displayAuthor(commit, view.currentEmail)}, ${formatDate(commit.authorTime, dateFormat)}`;
-      this.statusItem.tooltip = isNotCommitted(commit)
-        ? "Not Committed Yet"
-        : `${commit.sha.slice(0, 8)} ${commit.author} <${commit.email}>\n${commit.summary}\n\nClick for the commit's details`;
+        ? `$(git-commit) ${NOT_COMMITTED_TEXT}`
+        : `$(git-commit) ${commit.author}, ${date}`;
+      this.statusItem.tooltip = hover;
       this.statusItem.show();
     } else {
       this.statusItem.hide();

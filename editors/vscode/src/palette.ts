@@ -1,24 +1,42 @@
 // Author colours: one palette and one rule for every view of the extension
-// (the file blame in the editor, the authors webview and the exported report,
-// which get this list from pageHtml). An author's colour is the palette entry
-// of their rank, 0 being the author of most lines: in the file blame the
-// commit's `authorRank` in the file (docs/protocol.md), in the authors tables
-// the row's index in the analysis result's authors list (sorted by lines,
-// most first). A file's main authors therefore never share a colour.
+// (the file blame in the editor, the authors webview), and the same as the
+// engine's reports: python/gigui/report/model.py (PALETTE_LIGHT, PALETTE_DARK,
+// OTHER_LIGHT, OTHER_DARK), copied in tests/fixtures/vectors/palette.json,
+// which the unit tests compare this with. An author's colour is the palette
+// entry of their rank, 0 being the author of most lines: in the file blame the
+// commit's `authorRank` in the file (docs/protocol.md), in the authors view the
+// row's index in the analysis result's authors list (sorted by lines, most
+// first). A file's main authors therefore never share a colour; authors ranked
+// past the palette share the "other" colour. Light themes take the light list,
+// dark (and high-contrast dark) themes the dark one, at the same hues.
 
-export const AUTHOR_PALETTE: readonly string[] = [
-  "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
-  "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324",
-  "#800000", "#aaffc3", "#808000", "#000075",
+export const PALETTE_LIGHT: readonly string[] = [
+  "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2",
+  "#edc948", "#9c755f", "#ff9da7", "#86bcb6", "#8cd17d", "#d4a6c8",
 ];
 
-/** Lines that are not committed: no author, a neutral grey. */
-export const NOT_COMMITTED_COLOR = "#888888";
+export const PALETTE_DARK: readonly string[] = [
+  "#6b9bd1", "#ffa54f", "#7cc46f", "#ff7b7d", "#cf9ac2", "#93d4cf",
+  "#ffe066", "#c19a82", "#ffb8c0", "#a6d9d3", "#aee89f", "#e8c3de",
+];
 
-/** The colour of an author of rank `rank` (0 = most lines); null/undefined: not committed. */
-export function authorColor(rank: number | null | undefined): string {
+export const OTHER_LIGHT = "#bab0ac";
+export const OTHER_DARK = "#8a8280";
+
+/** What the authors webview gets (it picks light or dark by the theme's body class). */
+export const WEBVIEW_PALETTE = { light: PALETTE_LIGHT, dark: PALETTE_DARK, otherLight: OTHER_LIGHT, otherDark: OTHER_DARK } as const;
+
+export type ThemeKind = "light" | "dark";
+
+/**
+ * The colour of the author of rank `rank` (0 = most lines) in a light or dark
+ * theme; undefined for lines that are not committed (`authorRank` null), which
+ * have no author: the views draw them in the theme's own neutral colour.
+ */
+export function authorColor(rank: number | null | undefined, theme: ThemeKind): string | undefined {
   if (rank === null || rank === undefined || !Number.isInteger(rank) || rank < 0) {
-    return NOT_COMMITTED_COLOR;
+    return undefined;
   }
-  return AUTHOR_PALETTE[rank % AUTHOR_PALETTE.length] ?? NOT_COMMITTED_COLOR;
+  const palette = theme === "light" ? PALETTE_LIGHT : PALETTE_DARK;
+  return palette[rank] ?? (theme === "light" ? OTHER_LIGHT : OTHER_DARK);
 }

@@ -82,30 +82,98 @@ export interface HealthReport {
   problems?: string[];
 }
 
+/** A file a commit touched (`gitinspector.showCommit`'s `files`). */
+export interface CommitFile {
+  path: string;
+  /** The path before a rename or copy. */
+  oldPath?: string | null;
+  /** git's status letter: A, M, D, R, C, T. */
+  status: string;
+  insertions: number;
+  deletions: number;
+}
+
+/** `gitinspector.showCommit` `[uri, sha|line, {file?}]`. */
 export interface CommitDetails {
   sha: string;
   author: string;
   email?: string;
   authorTime?: number;
+  /** The author time as the daemon's dateFormat formats it. */
+  date?: string;
   committer?: string;
   committerTime?: number;
   summary: string;
   message: string;
-  parents: string[];
-  file: { path: string; insertions: number; deletions: number } | null;
+  parents?: string[];
+  /** This document's file in the commit. */
+  file?: { path: string; insertions: number; deletions: number } | null;
+  files?: CommitFile[];
+  /** The commit's diff of this document's file (unified). */
+  fileDiff?: string | null;
+  fileDiffTruncated?: boolean;
+  /** The commit's whole diff (unified). */
+  diff?: string | null;
+  diffTruncated?: boolean;
+  /** The daemon's hover text of this commit (Markdown, with its action links). */
+  markdown?: string;
 }
 
+/** `gitinspector.fileAuthors` `[uri]`, or `[uri, startLine, endLine]` for a block. */
 export interface FileAuthors {
   path: string | null;
   repository: string | null;
   lines: number;
+  /** The block's lines, for a block. */
+  range?: unknown;
   authors: {
     name: string;
     email: string;
     lines: number;
     percent: number;
-    lastChange: { sha: string; authorTime: number; summary: string };
+    /** `date`: as the daemon's dateFormat formats it. */
+    lastChange: { sha: string; authorTime: number; date?: string; summary: string };
   }[];
+}
+
+/**
+ * `gitinspector.blamePrior` `[uri, line, {revision, path}?]`: the blame of the
+ * file at the parent of the commit that last changed `line` (of the document,
+ * or of `path` at `revision`).
+ */
+export interface BlamePrior {
+  repository?: string;
+  /** The parent revision shown. */
+  revision: string;
+  /** The commit stepped back over (its sha, or its details). */
+  commit: string | { sha: string; author?: string; summary?: string; authorTime?: number; date?: string } | null;
+  /** The file's path at `revision` (before a rename). */
+  path: string;
+  /** The file's text at `revision`. */
+  text: string;
+  /** The line at `revision` that corresponds to the line asked about (0-based). */
+  line: number;
+  runs: number[];
+  commits: BlameCommit[];
+}
+
+/** A commit of `gitinspector.lineHistory` / `gitinspector.fileHistory`. */
+export interface HistoryCommit {
+  sha: string;
+  author: string;
+  email: string;
+  authorTime: number;
+  /** As the daemon's dateFormat formats it. */
+  date: string;
+  summary: string;
+  /** The file's path in this commit (fileHistory, which follows renames). */
+  path?: string;
+}
+
+export interface History {
+  path: string;
+  commits: HistoryCommit[];
+  truncated?: boolean;
 }
 
 /** `gitinspector.analyzeWorkspace` and `gitinspector.repositoryAuthors`: camelCase, as LSP. */

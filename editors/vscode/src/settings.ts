@@ -20,6 +20,7 @@ export const DAEMON_KEYS = [
   "blameTemplate",
   "codeLens.file",
   "codeLens.blocks",
+  "codeLens.minBlockLines",
   "inlayHints.enabled",
   "analysis",
   "cacheBudgetMb",
@@ -50,6 +51,15 @@ export function userSettings(inspect: (key: string) => Inspected | undefined): R
     }
   }
   return settings;
+}
+
+/**
+ * What the extension always sends besides the user's settings: the daemon's
+ * hover off (`hover.enabled` false), since the extension shows the same
+ * details on its own current-line annotation (hover.ts).
+ */
+export function withExtensionSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  return { ...settings, hover: { enabled: false } };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 //! `workspace/executeCommand`: the commands lenses and editors run. Each
-//! returns its data, so plain LSP clients can use them too.
+//! returns its data, so plain LSP clients can use them too. The history
+//! commands live in `show_commit.rs` and `history.rs`.
 
 use std::path::PathBuf;
 
@@ -8,8 +9,8 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{ExecuteCommandParams, Url};
 
 use crate::engine::results;
-use crate::server::blame_cache::NOT_COMMITTED;
 use crate::server::errors::{internal, invalid_params, to_rpc};
+use crate::server::format::date;
 use crate::server::Backend;
 
 impl Backend {
@@ -47,6 +48,9 @@ impl Backend {
             }
             "gitinspector.fileAuthors" => self.file_authors(&args).await?,
             "gitinspector.showCommit" => self.show_commit(&args).await?,
+            "gitinspector.blamePrior" => self.blame_prior(&args).await?,
+            "gitinspector.lineHistory" => self.line_history(&args).await?,
+            "gitinspector.fileHistory" => self.file_history(&args).await?,
             other => return Err(invalid_params(format!("unknown command: {other}"))),
         };
         Ok(Some(result))
@@ -78,15 +82,37 @@ impl Backend {
             .ok_or_else(|| invalid_params(format!("not inside a git repository: {uri}")))
     }
 
-    /// `[uri]` or `[uri, {startLine, endLine}]`: authors of the file (or block).
+    /// `[uri]`: authors of the file; `[uri, startLine, endLine]` (0-based,
+    /// inclusive; the block lens's arguments): of those lines. Only
+    /// committed lines have authors; percentages are of them.
     async fn file_authors(&self, args: &[Value]) -> Result<Value> {
         let uri = uri_arg(args.first())?;
+        let asked = match (args.get(1), args.get(2)) {
+            (None | Some(Value::Null), _) => None,
+            // The form of earlier versions: `[uri, {startLine, endLine}]`.
+            (Some(Value::Object(range)), None) => Some((
+                line_arg(range.get("startLine"), "startLine")?,
+                line_arg(range.get("endLine"), "endLine")?,
+            )),
+            (start, end) => Some((line_arg(start, "startLine")?, line_arg(end, "endLine")?)),
+        };
         let view = self.session.document_blame(&uri).await.map_err(to_rpc)?;
-        let range = args.get(1);
-        let line = |key: &str| range.and_then(|r| r.get(key)).and_then(Value::as_u64);
-        let start = line("startLine").unwrap_or(0) as usize;
-        let end = line("endLine").map_or(view.lines.len(), |e| e as usize + 1);
-        let total = end.saturating_sub(start).max(1);
+        let count = view.lines.len();
+        let (start, end) = match asked {
+            None => (0, count),
+            Some((start, end)) => {
+                if start > end || start as usize >= count {
+                    return Err(invalid_params(format!(
+                        "no lines {start}-{end} in {uri} ({count} lines)"
+                    )));
+                }
+                (start as usize, (end as usize + 1).min(count))
+            }
+        };
+        let uncommitted = view.uncommitted(start, end);
+        let lines = end.saturating_sub(start);
+        let committed = lines - uncommitted;
+        let date_format = self.session.config().date_format;
         let authors: Vec<Value> = view
             .authors(start, end)
             .iter()
@@ -95,63 +121,40 @@ impl Backend {
                     "name": a.name,
                     "email": a.email,
                     "lines": a.lines,
-                    "percent": (a.lines as f64) * 100.0 / total as f64,
+                    "percent": (a.lines as f64) * 100.0 / committed.max(1) as f64,
                     "lastChange": {
                         "sha": a.latest.sha,
                         "authorTime": a.latest.author_time,
+                        "date": date(a.latest.author_time, &date_format),
                         "summary": a.latest.summary,
                     },
                 })
             })
             .collect();
+        let range = asked.map(|_| json!({"startLine": start, "endLine": end.saturating_sub(1)}));
         Ok(json!({
             "uri": uri,
             "path": view.path,
             "repository": view.repository,
             "revision": view.revision,
-            "lines": end.saturating_sub(start),
+            "range": range,
+            "lines": lines,
+            "committedLines": committed,
+            "uncommittedLines": uncommitted,
             "authors": authors,
         }))
     }
-
-    /// `[uri, sha]` or `[uri, line]`: details of a commit.
-    async fn show_commit(&self, args: &[Value]) -> Result<Value> {
-        let uri = uri_arg(args.first())?;
-        let view = self.session.document_blame(&uri).await.map_err(to_rpc)?;
-        if view.repository.is_none() {
-            return Err(invalid_params(format!(
-                "not inside a git repository: {uri}"
-            )));
-        }
-        let sha = match args.get(1) {
-            Some(Value::String(sha)) => sha.clone(),
-            Some(Value::Number(n)) => {
-                let line = n.as_u64().unwrap_or(u64::MAX) as u32;
-                view.commit_at(line)
-                    .ok_or_else(|| invalid_params(format!("no line {line} in {uri}")))?
-                    .sha
-                    .clone()
-            }
-            _ => return Err(invalid_params("expected [uri, sha] or [uri, line]")),
-        };
-        if sha == NOT_COMMITTED {
-            return Ok(
-                json!({"sha": sha, "author": "Not Committed Yet", "summary": "Not Committed Yet",
-                             "message": "", "parents": [], "file": null}),
-            );
-        }
-        let details = self
-            .session
-            .blame
-            .commit_details(&view, &sha)
-            .await
-            .map_err(to_rpc)?;
-        Ok(serde_json::to_value(&*details).unwrap_or_default())
-    }
 }
 
-fn uri_arg(arg: Option<&Value>) -> Result<Url> {
+pub(super) fn uri_arg(arg: Option<&Value>) -> Result<Url> {
     arg.and_then(Value::as_str)
         .and_then(|s| Url::parse(s).ok())
         .ok_or_else(|| invalid_params("the first argument must be a document URI"))
+}
+
+/// A 0-based line number argument.
+pub(super) fn line_arg(arg: Option<&Value>, name: &str) -> Result<u32> {
+    arg.and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| invalid_params(format!("{name} must be a line number (0-based)")))
 }

@@ -1,17 +1,26 @@
-//! `textDocument/hover`: the line's commit — sha, author, dates, full
-//! message, and how many lines of this file the commit changed.
+//! `textDocument/hover`: the line's commit — author, date (as the
+//! `dateFormat` setting says), sha, full message, how many lines of this
+//! file the commit changed — and actions as command links (show the
+//! commit, the diff of this change, copy the sha), which VS Code runs and
+//! other clients show as plain link text. Off when `hover.enabled` is false.
 
+use serde_json::{json, Value};
 use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+use tower_lsp::lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Url};
 
+use crate::git::blame::NOT_COMMITTED_TEXT;
 use crate::git::commit::CommitDetails;
 use crate::server::blame_cache::NOT_COMMITTED;
 use crate::server::errors::to_rpc;
-use crate::server::format::{absolute_date, relative_date};
+use crate::server::format::date;
 use crate::server::Backend;
 
 impl Backend {
     pub(crate) async fn on_hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let config = self.session.config();
+        if !config.hover.enabled {
+            return Ok(None);
+        }
         let position = params.text_document_position_params;
         let view = self
             .session
@@ -23,7 +32,7 @@ impl Backend {
             return Ok(None);
         };
         let markdown = if commit.sha == NOT_COMMITTED {
-            "**Not Committed Yet**\n\nThis line differs from the last commit.".to_owned()
+            not_committed_markdown()
         } else {
             let details = self
                 .session
@@ -31,7 +40,7 @@ impl Backend {
                 .commit_details(&view, &commit.sha)
                 .await
                 .map_err(to_rpc)?;
-            hover_markdown(&details)
+            hover_markdown(&view.uri, &details, &config.date_format)
         };
         Ok(Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
@@ -43,17 +52,21 @@ impl Backend {
     }
 }
 
-fn hover_markdown(details: &CommitDetails) -> String {
-    let time = details.author_time;
-    let now = chrono::Utc::now().timestamp();
+pub fn not_committed_markdown() -> String {
+    format!("**{NOT_COMMITTED_TEXT}**\n\nThis line differs from the last commit.")
+}
+
+/// The hover of a commit (also `markdown` in `gitinspector.showCommit`'s
+/// answer, for a client that shows it elsewhere).
+pub fn hover_markdown(uri: &Url, details: &CommitDetails, date_format: &str) -> String {
     let sha = &details.sha;
+    let short = sha.get(..12).unwrap_or(sha);
     let mut out = format!(
-        "**{}** <{}>  \n{} ({})  \n`{}`\n\n{}\n",
+        "**{}** <{}>  \n{}  \n`{}`\n\n{}\n",
         details.author,
         details.email,
-        absolute_date(time),
-        relative_date(time, now),
-        sha.get(..12).unwrap_or(sha),
+        date(details.author_time, date_format),
+        short,
         details.message,
     );
     if let Some(file) = &details.file {
@@ -64,5 +77,51 @@ fn hover_markdown(details: &CommitDetails) -> String {
             file.deletions,
         ));
     }
+    let show = command_link("Show commit", "gitinspector.showCommit", &json!([uri, sha]));
+    let diff = command_link(
+        "Diff of this change",
+        "gitinspector.showCommit",
+        &json!([uri, sha, {"file": true}]),
+    );
+    let copy = command_link("Copy sha", "gitinspector.copySha", &json!([sha]));
+    out.push_str(&format!("\n---\n{show} · {diff} · {copy}\n"));
     out
+}
+
+/// `[title](command:NAME?ARGS)`: ARGS is the JSON argument array,
+/// percent-encoded (as VS Code's command links take it).
+fn command_link(title: &str, command: &str, args: &Value) -> String {
+    format!(
+        "[{title}](command:{command}?{})",
+        percent_encode(&args.to_string())
+    )
+}
+
+/// Every byte but ASCII letters, digits and `-_.~` as `%XX`: nothing in
+/// the link can end it or be read as markdown.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_links_carry_percent_encoded_json() {
+        let link = command_link("Copy sha", "gitinspector.copySha", &json!(["ab (c)"]));
+        assert_eq!(
+            link,
+            "[Copy sha](command:gitinspector.copySha?%5B%22ab%20%28c%29%22%5D)"
+        );
+        assert_eq!(percent_encode("é"), "%C3%A9");
+    }
 }

@@ -137,6 +137,11 @@ function M.start(bufnr)
       ['workspace/codeLens/refresh'] = refresh_handler('workspace/codeLens/refresh'),
       ['workspace/inlayHint/refresh'] = refresh_handler('workspace/inlayHint/refresh'),
     },
+    on_init = function(client)
+      -- The plugin draws the lenses itself (lens.lua, lines above the code); hidden from
+      -- Neovim, its own lens requests (vim.lsp.codelens.refresh) skip this client.
+      client.server_capabilities.codeLensProvider = nil
+    end,
     on_attach = function(client, buf)
       M.last_buf = buf
       run_hooks(M.on_attach_hooks, client, buf)

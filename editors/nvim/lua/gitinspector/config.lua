@@ -2,7 +2,7 @@
 local M = {}
 
 --- Defaults of the plugin's own options. The daemon's settings (`date_format`,
---- `blame_template`, `code_lens.file`/`blocks`, `analysis`, `cache_budget_mb`,
+--- `blame_template`, `code_lens.file`/`blocks`/`min_block_lines`, `analysis`, `cache_budget_mb`,
 --- `ignore_revs_file`) have none
 --- here: their defaults are the daemon's (docs/protocol.md), only what the user gives is
 --- sent, and where the plugin formats a text itself (the current-line blame, dates) an
@@ -23,21 +23,12 @@ M.defaults = {
     current_line = 'GitInspectorCurrentLineBlame', -- default: links to Comment
     window_date = 'GitInspectorBlameDate', -- default: links to Comment
     float_title = 'Title',
-    -- Foreground colours of the per-author highlights of the blame window.
-    author_colors = {
-      '#e06c75',
-      '#98c379',
-      '#e5c07b',
-      '#61afef',
-      '#c678dd',
-      '#56b6c2',
-      '#d19a66',
-      '#be5046',
-      '#7ec699',
-      '#f08d49',
-    },
   },
-  -- Whether lenses are asked for at all (`file` and `blocks`, the daemon's, pick which).
+  -- Age colours (a background from cold, the oldest commit of the file, to warm, the newest)
+  -- on the dates of the blame window; author colours are the text of the names.
+  heatmap = true,
+  -- Whether lenses are drawn at all (`file`, `blocks` and `min_block_lines`, the daemon's,
+  -- pick which).
   code_lens = { enabled = true },
   -- Buffer-local key maps, off by default. `true` uses the defaults below; a table maps
   -- action -> lhs (false to skip one).
@@ -45,6 +36,9 @@ M.defaults = {
   default_keymaps = {
     commit = '<leader>gc',
     blame = '<leader>gb',
+    blame_prior = '<leader>gp',
+    line_history = '<leader>gl',
+    file_history = '<leader>gh',
     authors = '<leader>ga',
     toggle = '<leader>gt',
   },
@@ -122,8 +116,9 @@ function M.init_options()
     if lens.enabled == false then
       -- Lenses off: the daemon need not make any.
       settings.codeLens = { file = false, blocks = false }
-    elseif lens.file ~= nil or lens.blocks ~= nil then
-      settings.codeLens = { file = lens.file, blocks = lens.blocks }
+    elseif lens.file ~= nil or lens.blocks ~= nil or lens.min_block_lines ~= nil then
+      settings.codeLens =
+        { file = lens.file, blocks = lens.blocks, minBlockLines = lens.min_block_lines }
     end
   end
   return object(settings)

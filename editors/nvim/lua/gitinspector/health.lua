@@ -77,24 +77,84 @@ local function request_spawned(binary, method, timeout)
   return result, err
 end
 
+--- The commands the plugin runs (workspace/executeCommand): a daemon that lacks one is older
+--- than the plugin.
+M.commands = {
+  'gitinspector.fileAuthors',
+  'gitinspector.repositoryAuthors',
+  'gitinspector.showCommit',
+  'gitinspector.blamePrior',
+  'gitinspector.lineHistory',
+  'gitinspector.fileHistory',
+  'gitinspector.analyzeWorkspace',
+}
+
+--- How to (re)build the daemon, as exact commands: in this checkout (scripts/setup.sh), with
+--- lazy.nvim, or installed on PATH (scripts/install.sh).
+local function build_advice()
+  local build = require('gitinspector.build')
+  local root = build.root()
+  local advice = {}
+  if vim.uv.fs_stat(root .. '/scripts/setup.sh') then
+    advice[#advice + 1] = string.format(
+      'Build it in the checkout this plugin is in (needs cargo and python3): '
+        .. '`:GitInspector build`, or in a terminal `%s`',
+      build.command_line(root)
+    )
+    if package.loaded['lazy'] then
+      advice[#advice + 1] = 'With lazy.nvim: `:Lazy build gitinspector.nvim`'
+    end
+    advice[#advice + 1] = string.format(
+      'Or install it on PATH: `bash %s` (puts it in ~/.local/bin)',
+      vim.fn.shellescape(root .. '/scripts/install.sh')
+    )
+  else
+    advice[#advice + 1] = 'Install gitinspector-lsp on PATH'
+  end
+  advice[#advice + 1] =
+    "Or name it: `require('gitinspector').setup({ binary = '/path/to/gitinspector-lsp' })`"
+  return advice
+end
+
 function M.check()
   local timeout = config.options.timeout or 10000
-  health.start('gitinspector: daemon')
+  health.start('gitinspector: setup')
   if vim.fn.has('nvim-0.10') == 1 then
     health.ok('Neovim ' .. tostring(vim.version()))
   else
-    health.error('Neovim 0.10 or newer is required')
+    health.error('Neovim 0.10 or newer is required', { 'Update Neovim (`nvim --version`)' })
   end
+  if vim.fn.exists(':GitInspector') == 2 then
+    health.ok('setup() was called (:GitInspector exists)')
+  else
+    health.error('setup() was not called: nothing is started', {
+      "Add `require('gitinspector').setup({})` to your init.lua (lazy.nvim: `opts = {}` in the spec)",
+    })
+  end
+  local doc = vim.fn.fnamemodify(require('gitinspector.build').root(), ':p') .. 'editors/nvim/doc'
+  if vim.uv.fs_stat(doc .. '/gitinspector.txt') and not vim.uv.fs_stat(doc .. '/tags') then
+    health.warn('the help has no tags file: `:help gitinspector` fails', {
+      string.format('`:helptags %s`', vim.fn.fnameescape(doc)),
+    })
+  end
+
+  health.start('gitinspector: daemon')
   local binary, how = config.binary()
   if not binary then
-    health.error(how, { 'Install gitinspector-lsp on PATH, or set `binary` in setup()' })
+    health.error(how, build_advice())
     return
   end
   local version, verr = run({ binary, '--version' })
   if version then
     health.ok(string.format('binary: %s (%s), version: %s', binary, how, version))
   else
-    health.error(string.format('binary %s: `--version` failed: %s', binary, verr))
+    health.error(
+      string.format('binary %s: `--version` failed: %s', binary, verr),
+      vim.list_extend(
+        { 'The binary links the libpython it was built with: rebuild it after a Python change' },
+        build_advice()
+      )
+    )
   end
 
   health.start('gitinspector: engine')
@@ -113,7 +173,7 @@ function M.check()
     report, err = request_spawned(binary, 'gitinspector/healthCheck', timeout)
   end
   if not report then
-    health.error('gitinspector/healthCheck failed: ' .. tostring(err))
+    health.error('gitinspector/healthCheck failed: ' .. tostring(err), build_advice())
   elseif report.status == 'ok' then
     health.ok(
       string.format(
@@ -124,10 +184,27 @@ function M.check()
       )
     )
   else
-    health.error(
-      'engine status: ' .. tostring(report.status),
-      vim.tbl_map(tostring, report.problems or {})
-    )
+    local advice = vim.tbl_map(tostring, report.problems or {})
+    vim.list_extend(advice, build_advice())
+    health.error('engine status: ' .. tostring(report.status), advice)
+  end
+  if attached then
+    local provider = (attached.server_capabilities or {}).executeCommandProvider or {}
+    local has = {}
+    for _, c in ipairs(provider.commands or {}) do
+      has[c] = true
+    end
+    local missing = vim.tbl_filter(function(c)
+      return not has[c]
+    end, M.commands)
+    if #missing == 0 then
+      health.ok('the daemon has every command the plugin uses')
+    else
+      health.warn(
+        'the daemon is older than the plugin, it lacks: ' .. table.concat(missing, ', '),
+        vim.list_extend({ 'Rebuild it, then restart Neovim:' }, build_advice())
+      )
+    end
   end
 
   health.start('gitinspector: git')
@@ -135,7 +212,10 @@ function M.check()
   if git then
     health.ok(git)
   else
-    health.error('git not usable: ' .. tostring(gerr))
+    health.error('git not usable: ' .. tostring(gerr), {
+      'Install git and put it on PATH (Debian/Ubuntu: `sudo apt-get install git`;'
+        .. ' macOS: `xcode-select --install`)',
+    })
   end
   if buf then
     local root = client.root(buf)
@@ -146,7 +226,10 @@ function M.check()
     if client.get(buf) then
       health.ok('the daemon is attached to this buffer')
     else
-      health.warn('the daemon is not attached to this buffer', { 'Did you call setup()?' })
+      health.warn('the daemon is not attached to this buffer', {
+        "Attach it: `:lua require('gitinspector').attach()`",
+        'If that fails, `:LspLog` shows why the daemon did not start',
+      })
     end
   else
     health.info('the current buffer is not inside a git repository')

@@ -4,6 +4,7 @@ local M = {}
 local function define_highlights()
   vim.api.nvim_set_hl(0, 'GitInspectorCurrentLineBlame', { link = 'Comment', default = true })
   vim.api.nvim_set_hl(0, 'GitInspectorBlameDate', { link = 'Comment', default = true })
+  vim.api.nvim_set_hl(0, 'GitInspectorBlameSha', { link = 'Comment', default = true })
   require('gitinspector.colors').define()
 end
 
@@ -17,8 +18,12 @@ local function set_keymaps(bufnr)
   local actions = {
     commit = { 'GitInspector commit', 'gitinspector: commit of this line' },
     blame = { 'GitInspector blame', 'gitinspector: blame window' },
+    blame_prior = { 'GitInspector blame_prior', 'gitinspector: blame before this commit' },
+    line_history = { 'GitInspector line_history', 'gitinspector: commits of these lines' },
+    file_history = { 'GitInspector file_history', 'gitinspector: commits of this file' },
     authors = { 'GitInspector authors', 'gitinspector: repository authors' },
     file_authors = { 'GitInspector authors file', 'gitinspector: file authors' },
+    lens = { 'GitInspector lens', 'gitinspector: authors of this block' },
     toggle = { 'GitInspector toggle', 'gitinspector: current-line blame on/off' },
     analyze = { 'GitInspector analyze', 'gitinspector: analyze the workspace' },
   }
@@ -26,22 +31,21 @@ local function set_keymaps(bufnr)
     local a = actions[action]
     if a and lhs then
       vim.keymap.set('n', lhs, '<Cmd>' .. a[1] .. '<CR>', { buffer = bufnr, desc = a[2] })
+      if action == 'line_history' then
+        -- In Visual mode ':' puts the selection's range before the command.
+        vim.keymap.set('x', lhs, ':' .. a[1] .. '<CR>', { buffer = bufnr, desc = a[2] })
+      end
     end
   end
 end
 
 local function refresh_lenses(bufnr)
-  local config = require('gitinspector.config')
-  if config.options.code_lens.enabled == false then
-    return
-  end
-  if vim.api.nvim_buf_is_valid(bufnr) then
-    vim.lsp.codelens.refresh({ bufnr = bufnr })
-  end
+  require('gitinspector.lens').refresh(bufnr)
 end
 
 local function on_attach(_, bufnr)
   local config = require('gitinspector.config')
+  local lens = require('gitinspector.lens')
   local group = vim.api.nvim_create_augroup('gitinspector_buf_' .. bufnr, { clear = true })
   if config.options.code_lens.enabled ~= false then
     refresh_lenses(bufnr)
@@ -50,6 +54,21 @@ local function on_attach(_, bufnr)
       buffer = bufnr,
       callback = function()
         refresh_lenses(bufnr)
+      end,
+    })
+    -- The daemon follows unsaved edits: the lenses too, once typing pauses.
+    vim.api.nvim_create_autocmd({ 'TextChanged', 'InsertLeave' }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        lens.schedule(bufnr)
+      end,
+    })
+    vim.api.nvim_create_autocmd({ 'BufUnload', 'BufWipeout' }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        lens.detach(bufnr)
       end,
     })
   end
@@ -92,6 +111,7 @@ function M.setup(opts)
         return -- inlay hints are off; the codeLens refresh that comes with it does the work
       end
       blame.refresh()
+      require('gitinspector.views.blame_window').refresh()
       for _, buf in ipairs(client.buffers(client_id)) do
         refresh_lenses(buf)
       end
@@ -119,7 +139,13 @@ function M.setup(opts)
     end,
   })
   vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = define_highlights })
+  vim.api.nvim_create_autocmd('OptionSet', {
+    group = group,
+    pattern = 'background',
+    callback = define_highlights,
+  })
   vim.api.nvim_create_autocmd('LspProgress', { group = group, callback = show_progress })
+  require('gitinspector.lens').setup_autocmds(group)
   -- Buffers opened before setup() (lazy loading).
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(buf) then

@@ -110,7 +110,63 @@ function M.pad(s, width, right)
   return right and (fill .. s) or (s .. fill)
 end
 
---- A centred floating window over `lines`; q / <Esc> close it. Returns buf, win.
+--- A new window takes the options of the one it was opened from: one opened from the blame
+--- window must not be scroll- or cursor-bound to it.
+function M.unbind(win)
+  vim.wo[win].scrollbind = false
+  vim.wo[win].cursorbind = false
+end
+
+--- The window config of a float over `lines` (nvim_open_win): its size fits the lines, up to
+--- the screen (or opts.max_width / opts.max_height); centred on the editor, or, with
+--- opts.at_cursor, just below the cursor (above it when there is more room there).
+function M.float_config(lines, opts)
+  opts = opts or {}
+  local width = 10
+  for _, l in ipairs(lines) do
+    width = math.max(width, M.width(l))
+  end
+  width = math.min(width + 1, math.max(20, vim.o.columns - 4), opts.max_width or math.huge)
+  -- The editor's text rows: without the command line, the tabline and the borders.
+  local rows = vim.o.lines - vim.o.cmdheight - (vim.o.showtabline == 2 and 1 or 0)
+  local height = math.max(1, math.min(#lines, rows - 4, opts.max_height or math.huge))
+  local cfg = { width = width, height = height }
+  if opts.at_cursor then
+    local pos = vim.fn.screenpos(0, vim.fn.line('.'), vim.fn.col('.'))
+    local row = pos.row > 0 and pos.row or vim.fn.winline()
+    local below = rows - row - 2 -- rows below the cursor, less the borders
+    local above = row - 3
+    if height > below and above > below then
+      cfg.anchor, cfg.row, cfg.height = 'SW', 0, math.max(1, math.min(height, above))
+    else
+      cfg.anchor, cfg.row, cfg.height = 'NW', 1, math.max(1, math.min(height, below))
+    end
+    cfg.relative, cfg.col = 'cursor', 0
+  else
+    cfg.relative = 'editor'
+    cfg.row = math.max(0, math.floor((rows - height) / 2) - 1)
+    cfg.col = math.max(0, math.floor((vim.o.columns - width) / 2))
+  end
+  return cfg
+end
+
+--- Resizes (and re-places) a float of M.open_float to fit `lines`.
+function M.fit_float(win, lines, opts)
+  if not vim.api.nvim_win_is_valid(win) then
+    return
+  end
+  local cfg = vim.api.nvim_win_get_config(win)
+  local new = M.float_config(lines, opts)
+  if cfg.relative ~= 'editor' then
+    -- Placed once, at the cursor of the window it was opened from: keep the place.
+    new.relative, new.row, new.col, new.anchor = nil, nil, nil, nil
+  end
+  vim.api.nvim_win_set_config(win, vim.tbl_extend('force', cfg, new))
+end
+
+--- A floating window over `lines`, sized to fit them (see M.float_config; opts.at_cursor:
+--- below the cursor, else centred); q / <Esc> close it. opts: {title, filetype, enter,
+--- cursorline, at_cursor, max_width, max_height}. Returns buf, win.
 function M.open_float(lines, opts)
   opts = opts or {}
   local buf = vim.api.nvim_create_buf(false, true)
@@ -120,26 +176,15 @@ function M.open_float(lines, opts)
   if opts.filetype then
     vim.bo[buf].filetype = opts.filetype
   end
-  local width = 10
-  for _, l in ipairs(lines) do
-    width = math.max(width, M.width(l))
-  end
-  width = math.min(width + 1, math.max(20, vim.o.columns - 4))
-  local height = math.min(#lines, math.max(3, vim.o.lines - 6))
-  local cfg = {
-    relative = 'editor',
-    width = width,
-    height = math.max(1, height),
-    row = math.max(0, math.floor((vim.o.lines - height) / 2) - 1),
-    col = math.max(0, math.floor((vim.o.columns - width) / 2)),
-    style = 'minimal',
-    border = 'rounded',
-  }
+  local cfg = M.float_config(lines, opts)
+  cfg.style = 'minimal'
+  cfg.border = 'rounded'
   if opts.title then
     cfg.title = ' ' .. opts.title .. ' '
     cfg.title_pos = 'center'
   end
   local win = vim.api.nvim_open_win(buf, opts.enter ~= false, cfg)
+  M.unbind(win)
   vim.wo[win].wrap = false
   vim.wo[win].cursorline = opts.cursorline or false
   for _, lhs in ipairs({ 'q', '<Esc>' }) do
@@ -150,6 +195,28 @@ function M.open_float(lines, opts)
     end, { buffer = buf, nowait = true, desc = 'Close' })
   end
   return buf, win
+end
+
+--- The lines of a text the daemon sent (a file's content, a diff): "\n" or "\r\n" line
+--- ends; a final line end makes no empty last line.
+function M.text_lines(text)
+  if type(text) ~= 'string' or text == '' then
+    return {}
+  end
+  local lines = vim.split(text, '\r?\n')
+  if lines[#lines] == '' then
+    lines[#lines] = nil
+  end
+  return lines
+end
+
+--- The buffer named exactly `name`, or nil.
+function M.buffer_named(name)
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(b) == name then
+      return b
+    end
+  end
 end
 
 --- Replaces a float buffer's lines (it is kept non-modifiable).

@@ -62,6 +62,7 @@ function M.file_rows(result)
       lines = a.lines,
       percent = a.percent,
       last_time = last.authorTime,
+      last_date = last.date,
       last_summary = last.summary or '',
       rank = i - 1,
     }
@@ -72,6 +73,10 @@ end
 local function cell(col, row, state)
   local v = row[col.key]
   if col.key == 'last_time' then
+    -- The daemon's date (its dateFormat); an older daemon sends none: formatted the same way.
+    if type(row.last_date) == 'string' and row.last_date ~= '' then
+      return row.last_date
+    end
     return v and util.date(v, state.date_format) or ''
   end
   if type(v) == 'number' then
@@ -173,16 +178,8 @@ local function redraw(state)
       })
     end
   end
-  if vim.api.nvim_win_is_valid(state.win) then
-    local width = 0
-    for _, l in ipairs(lines) do
-      width = math.max(width, util.width(l))
-    end
-    local cfg = vim.api.nvim_win_get_config(state.win)
-    cfg.width = math.min(width + 1, math.max(20, vim.o.columns - 4))
-    cfg.col = math.max(0, math.floor((vim.o.columns - cfg.width) / 2))
-    vim.api.nvim_win_set_config(state.win, cfg)
-  end
+  -- The float fits the table: every row shows (up to the screen's height).
+  util.fit_float(state.win, lines)
 end
 
 --- Opens the float; `kind` is 'repository' or 'file'. opts: {date_format} (of the Last change
@@ -203,10 +200,8 @@ function M.show(kind, title, rows, opts)
     descending = true,
     date_format = (opts or {}).date_format,
   }
-  state.buf, state.win = util.open_float(
-    { title },
-    { title = 'gitinspector', filetype = 'gitinspector-authors' }
-  )
+  state.buf, state.win =
+    util.open_float((M.lines(state)), { title = 'gitinspector', filetype = 'gitinspector-authors' })
   vim.b[state.buf].gitinspector_kind = kind
   redraw(state)
   local function map(lhs, fn, desc)
@@ -229,22 +224,48 @@ function M.show(kind, title, rows, opts)
   return state
 end
 
+--- The 0-based first and last line of a fileAuthors answer's `range` ({startLine, endLine}
+--- or an LSP range), else of its arguments ([uri, startLine, endLine]); nil for a whole file.
+local function block_of(result, arguments)
+  local r = type(result.range) == 'table' and result.range or nil
+  if r then
+    if type(r.startLine) == 'number' then
+      return r.startLine, r.endLine
+    elseif type(r.start) == 'table' and type(r['end']) == 'table' then
+      return r.start.line, r['end'].line
+    end
+  end
+  arguments = arguments or {}
+  if type(arguments[2]) == 'number' then
+    return arguments[2], arguments[3] or arguments[2]
+  elseif type(arguments[2]) == 'table' and type(arguments[2].startLine) == 'number' then
+    return arguments[2].startLine, arguments[2].endLine
+  end
+end
+
 --- Shows a gitinspector.fileAuthors result (of the file, or of a block of it) of a buffer's
---- daemon (dates as the user's date_format, else as its announced default).
-function M.show_file(result, bufnr)
-  local title = string.format('Authors of %s (%d lines)', result.path or '?', result.lines or 0)
+--- daemon (dates as the user's date_format, else as its announced default). `arguments`: those
+--- of the command, which name the block.
+function M.show_file(result, bufnr, arguments)
+  local path = result.path or '?'
+  local first, last = block_of(result, arguments)
+  if first then
+    path = string.format('%s, lines %d-%d', path, first + 1, (last or first) + 1)
+  end
+  local title = string.format('Authors of %s (%d lines)', path, result.lines or 0)
   local date_format = config.daemon_setting('dateFormat', client.defaults(bufnr))
   return M.show('file', title, M.file_rows(result), { date_format = date_format })
 end
 
---- Runs gitinspector.fileAuthors with `arguments` ([uri, block?]) and shows its authors.
+--- Runs gitinspector.fileAuthors with `arguments` ([uri] or [uri, startLine, endLine]) and
+--- shows its authors.
 local function file_authors(bufnr, arguments)
   client.execute(bufnr, 'gitinspector.fileAuthors', arguments, function(err, result)
     if err or not result then
       util.notify('file authors: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
       return
     end
-    M.show_file(result, bufnr)
+    M.show_file(result, bufnr, arguments)
   end)
 end
 
