@@ -38,12 +38,14 @@ from bench.common import BIG_FILE, BIG_LINES, CORES, ROOT, Daemons, Report, Row,
 from bench.figures.analysis import fig_analysis
 from bench.figures.blame import fig_warm_and_edit
 from bench.figures.first_blame import fig_first_blame, fig_restart
+from bench.figures.line_map import fig_line_map
+from bench.figures.peak_memory import fig_peak_memory
 from bench.figures.peers import fig_peers
 from bench.figures.saved_state import fig_saved_state
 from bench.figures.startup import fig_startup
 from bench.repository import prepare_repo
 
-FIGURES = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
+FIGURES = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,12 +110,14 @@ def main(argv: list[str] | None = None) -> int:
             ("1-2", lambda: fig_warm_and_edit(report, daemons, work / "home-warm", repo, big, it)),
             ("3", lambda: fig_first_blame(report, daemons, work, repo, big, it)),
             ("8", lambda: fig_restart(report, daemons, work, repo, big)),
+            ("13", lambda: fig_peak_memory(report, daemons, binary, work, repo)),
             (
                 "4-5-7",
                 lambda: fig_analysis(
                     report, daemons, work, repo, it, memory_only=set(args.only or []) == {"7"}
                 ),
             ),
+            ("14", lambda: fig_line_map(report, daemons, work)),
             (
                 "10-11-12",
                 lambda: fig_saved_state(report, daemons, binary, work, repo, it["analysis"]),

@@ -11,6 +11,8 @@ the repository's own configuration; only the ``GIT_*`` variables in ``env_keep``
 A command's stdin is fed and its stdout and stderr are drained by one selector loop, so no
 amount of input or output can block it, and the loop checks the cancel flag and the deadline
 between events: a cancelled or timed-out command is killed and reaped before the call returns.
+``Git.stream`` hands stdout over chunk by chunk as the same loop reads it, for outputs too
+large to hold (a large history's log is hundreds of megabytes), with the same guarantees.
 """
 
 from __future__ import annotations
@@ -151,9 +153,27 @@ def exchange(
     events the loop checks CANCEL and DEADLINE (a ``time.monotonic()`` value); either kills
     the process. The process is always reaped before this returns or raises.
     """
-    out: list[bytes] = []
     err: list[bytes] = []
-    sinks: dict[int, list[bytes]] = {}
+    out = b"".join(pump(proc, data, err, cancel, deadline))
+    return out, b"".join(err)
+
+
+def pump(
+    proc: subprocess.Popen[bytes],
+    data: Input,
+    err: list[bytes],
+    cancel: threading.Event | None = None,
+    deadline: float | None = None,
+) -> Iterator[bytes]:
+    """``exchange`` one piece at a time: yields PROC's stdout in chunks as it arrives and
+    appends its stderr to ERR; PROC is reaped once both end.
+
+    Between chunks the loop waits for its consumer: git then waits on a full pipe, so
+    however much git writes, only the consumer's backlog is held. CANCEL and DEADLINE are
+    checked whenever the loop runs. Closing the iterator early (or an exception in it) kills
+    and reaps the process.
+    """
+    sinks: dict[int, list[bytes] | None] = {}
     pending = memoryview(b"")
     feed = _chunks(data)
     try:
@@ -161,7 +181,7 @@ def exchange(
             if proc.stdin is not None:
                 os.set_blocking(proc.stdin.fileno(), False)
                 sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
-            for pipe, sink in ((proc.stdout, out), (proc.stderr, err)):
+            for pipe, sink in ((proc.stdout, None), (proc.stderr, err)):
                 if pipe is not None:
                     sinks[pipe.fileno()] = sink
                     sel.register(pipe.fileno(), selectors.EVENT_READ)
@@ -178,10 +198,12 @@ def exchange(
                     fd = key.fd
                     if fd in sinks:
                         chunk = os.read(fd, _READ_CHUNK)
-                        if chunk:
-                            sinks[fd].append(chunk)
-                        else:
+                        if not chunk:
                             sel.unregister(fd)
+                        elif sinks[fd] is None:
+                            yield chunk
+                        else:
+                            sinks[fd].append(chunk)  # type: ignore[union-attr]
                         continue
                     # stdin has room; one chunk at a time, so that cancel and deadline are
                     # looked at between chunks however the feed produces them
@@ -205,10 +227,9 @@ def exchange(
                         continue
                     pending = pending[written:]
         proc.wait()
-    except BaseException:
+    except BaseException:  # GeneratorExit too: a consumer that stops early
         _kill(proc)
         raise
-    return b"".join(out), b"".join(err)
 
 
 def _close_stdin(proc: subprocess.Popen[bytes]) -> None:
@@ -226,6 +247,63 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
         if pipe is not None:
             with contextlib.suppress(OSError):
                 pipe.close()
+
+
+def _stream_chunks(
+    git: Git,
+    args: Sequence[str],
+    proc: subprocess.Popen[bytes],
+    input: Input,
+    deadline: float | None,
+    ok_codes: Sequence[int],
+) -> Iterator[bytes]:
+    err: list[bytes] = []
+    try:
+        yield from pump(proc, input, err, git.cancel, deadline)
+    except TimeoutError:
+        raise git._timed_out(args) from None
+    if proc.returncode not in ok_codes:
+        raise make_error(args, proc.returncode, b"".join(err))
+
+
+class GitStream:
+    """The stdout of one running git command, chunk by chunk (see ``Git.stream``)."""
+
+    def __init__(
+        self,
+        git: Git,
+        args: Sequence[str],
+        proc: subprocess.Popen[bytes],
+        input: Input,
+        deadline: float | None,
+        ok_codes: Sequence[int],
+    ) -> None:
+        self._proc = proc
+        # a function of its own, not a method: the generator must not hold this object,
+        # whose collection kills git
+        self._chunks = _stream_chunks(git, args, proc, input, deadline, ok_codes)
+
+    def __iter__(self) -> GitStream:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        """Stop reading: git is killed and reaped unless it has ended."""
+        self._chunks.close()  # a started pump kills git itself
+        if self._proc.returncode is None:
+            _kill(self._proc)
+
+    def __enter__(self) -> GitStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
 
 class Git:
@@ -260,12 +338,35 @@ class Git:
             raise make_error(args, rc, err)
         return out
 
+    def stream(self, *args: str, input: Input = None, ok_codes: Sequence[int] = (0,)) -> GitStream:
+        """``run``, one piece of stdout at a time (chunks of up to 1 MB, cut anywhere): a
+        large output is never held whole. git starts at once; a failing exit code raises
+        GitError after the last chunk. Closing the stream before its end (``close``, the end
+        of a ``with`` block, or dropping it) kills and reaps git, as do cancel and the
+        timeout."""
+        proc, deadline = self._start(args, input)
+        return GitStream(self, args, proc, input, deadline, ok_codes)
+
+    def _timed_out(self, args: Sequence[str]) -> GitError:
+        return GitError(f"{_describe(args)} timed out after {self.timeout:g} s", command=list(args))
+
     def run_rc(self, *args: str, input: Input = None) -> tuple[int, bytes, bytes]:
         """Run ``git ARGS``; return (returncode, stdout, stderr) without raising on failure.
 
         INPUT (bytes, or an iterable of bytes chunks streamed as git reads them) is fed to
         git's stdin; without it stdin is /dev/null.
         """
+        proc, deadline = self._start(args, input)
+        try:
+            out, err = exchange(proc, input, self.cancel, deadline)
+        except TimeoutError:
+            raise self._timed_out(args) from None
+        return proc.returncode, out, err
+
+    def _start(
+        self, args: Sequence[str], input: Input
+    ) -> tuple[subprocess.Popen[bytes], float | None]:
+        """Start ``git ARGS`` under the policy; (process, deadline)."""
         if self.cancel is not None and self.cancel.is_set():
             raise AnalysisCancelled("analysis cancelled")
         if not os.path.isdir(self.cwd):
@@ -288,13 +389,7 @@ class Git:
             )
         except FileNotFoundError as exc:
             raise GitError(f"git executable not found: {exc}", command=list(args)) from exc
-        try:
-            out, err = exchange(proc, input, self.cancel, deadline)
-        except TimeoutError:
-            raise GitError(
-                f"{_describe(args)} timed out after {self.timeout:g} s", command=list(args)
-            ) from None
-        return proc.returncode, out, err
+        return proc, deadline
 
 
 def first_message(err: bytes) -> str:

@@ -11,16 +11,17 @@ changes from ``git diff-tree -m``. Unchanged maps are shared, not copied.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import logging
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .errors import GitOutputError, InvalidSettingsError
-from .git import Git
+from .git import Git, GitStream
 from .text import path_from_git, readable
 
 log = logging.getLogger("gigui.history")
@@ -105,10 +106,25 @@ def _tokens(data: bytes) -> Iterator[bytes]:
         start = end + 1
 
 
-def iter_log(data: bytes) -> Iterator[CommitRecord]:
+def _fields(data: bytes | Iterable[bytes]) -> Iterator[bytes]:
+    """The NUL-separated fields of DATA: one bytes object, or the chunks of a stream (cut
+    anywhere), read as they come."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        yield from _tokens(bytes(data))
+        return
+    rest = b""
+    for chunk in data:
+        parts = (rest + chunk if rest else chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def iter_log(data: bytes | Iterable[bytes]) -> Iterator[CommitRecord]:
     """The commits of ``git log --parents --raw --numstat -z --format=LOG_FORMAT`` output
-    DATA, one at a time, each once it is
-    complete: a walk over them never holds a large history's records at once.
+    DATA (bytes, or the chunks of a stream), one at a time, each once it is complete: a walk
+    over them never holds a large history's records, or its output, at once.
     Output that is not git log's is a GitOutputError."""
     try:
         yield from _iter_log(data)
@@ -116,8 +132,8 @@ def iter_log(data: bytes) -> Iterator[CommitRecord]:
         raise GitOutputError(f"cannot read git log output: {exc}") from None
 
 
-def _iter_log(data: bytes) -> Iterator[CommitRecord]:
-    fields = _tokens(data)
+def _iter_log(data: bytes | Iterable[bytes]) -> Iterator[CommitRecord]:
+    fields = _fields(data)
     cur: CommitRecord | None = None
     # Paths and identities repeat across thousands of commits: one str each.
     seen: dict[bytes, str] = {}
@@ -186,35 +202,65 @@ def _iter_log(data: bytes) -> Iterator[CommitRecord]:
 def parse_diff_tree(data: bytes) -> list[tuple[str, list[Change]]]:
     """Parse ``git diff-tree --stdin --always -r --raw -z`` output: one entry per input line.
     Output that is not diff-tree's is a GitOutputError."""
+    return list(iter_diff_tree(data))
+
+
+def iter_diff_tree(
+    data: bytes | Iterable[bytes], keep: frozenset[str] | None = None
+) -> Iterator[tuple[str, list[Change]]]:
+    """``parse_diff_tree`` one entry at a time, from bytes or the chunks of a stream; with
+    KEEP, only the changes of those statuses. Output that is not diff-tree's is a
+    GitOutputError."""
     try:
-        return _parse_diff_tree(data)
+        yield from _iter_diff_tree(_fields(data), keep)
     except (ValueError, IndexError, KeyError) as exc:
         raise GitOutputError(f"cannot read git diff-tree output: {exc}") from None
 
 
-def _parse_diff_tree(data: bytes) -> list[tuple[str, list[Change]]]:
-    toks = data.split(b"\0")
-    out: list[tuple[str, list[Change]]] = []
-    i = 0
-    n = len(toks)
-    while i < n:
-        tok = toks[i].lstrip(b"\n")
-        i += 1
+def _iter_diff_tree(
+    fields: Iterator[bytes], keep: frozenset[str] | None
+) -> Iterator[tuple[str, list[Change]]]:
+    # A merge's diff against its other parents names thousands of paths, again and again
+    # across merges: one str each.
+    seen: dict[bytes, str] = {}
+
+    def shared(b: bytes) -> str:
+        s = seen.get(b)
+        if s is None:
+            s = seen[b] = path_from_git(b)
+        return s
+
+    cur: tuple[str, list[Change]] | None = None
+    for raw in fields:
+        tok = raw.lstrip(b"\n")
         if not tok:
             continue
         if tok[0] == 58:
             status = _parse_raw_meta(tok)
             if status in ("R", "C"):
-                ch = Change(status, path_from_git(toks[i + 1]), path_from_git(toks[i]))
-                i += 2
+                old, new = next(fields, None), next(fields, None)
+                if old is None or new is None:
+                    raise ValueError("a change without its paths")
+                if keep is None or status in keep:
+                    ch = Change(status, shared(new), shared(old))
+                else:
+                    continue
             else:
-                ch = Change(status, path_from_git(toks[i]))
-                i += 1
-            if out:
-                out[-1][1].append(ch)
+                path = next(fields, None)
+                if path is None:
+                    raise ValueError("a change without its path")
+                if keep is None or status in keep:
+                    ch = Change(status, shared(path))
+                else:
+                    continue
+            if cur is not None:
+                cur[1].append(ch)
         else:
-            out.append((tok.decode("ascii", "replace"), []))
-    return out
+            if cur is not None:
+                yield cur
+            cur = (tok.decode("ascii", "replace"), [])
+    if cur is not None:
+        yield cur
 
 
 class _PathMap:
@@ -329,28 +375,139 @@ def date_limits(since: str, until: str) -> tuple[int | None, int | None]:
     return lo, hi
 
 
-def merge_changes(git: Git, rev: str) -> dict[str, list[list[Change]]]:
-    """For every merge reachable from REV: per parent, the raw changes parent -> merge."""
-    out = git.run("rev-list", "--merges", "--parents", rev, "--")
-    lines = [ln.split() for ln in out.decode("ascii").splitlines() if ln.strip()]
-    if not lines:
-        return {}
-    feed = "".join(f"{p[0]} {par}\n" for p in lines for par in p[1:]).encode("ascii")
-    data = git.run("diff-tree", "--stdin", "--always", "-r", "-M", "--raw", "-z", input=feed)
-    entries = parse_diff_tree(data)
-    result: dict[str, list[list[Change]]] = {}
-    k = 0
+#: The statuses of the changes that change a path map (see ``_undo``): what a merge modified
+#: is not needed, and that is nearly all of a merge's diff against its other parents.
+_MAP_STATUSES = frozenset({"A", "C", "D", "R"})
+#: Merges read ahead of the walk, at most (more only while the walk waits for one).
+_MERGES_AHEAD = 256
+
+
+def _merge_parents(git: Git, rev: str) -> list[list[str]]:
+    """Every merge reachable from REV with its parents, in the walk's (topological) order."""
+    out = git.run("rev-list", "--merges", "--parents", "--topo-order", rev, "--")
+    return [ln.split() for ln in out.decode("ascii").splitlines() if ln.strip()]
+
+
+def _diff_tree_args() -> tuple[str, ...]:
+    return ("diff-tree", "--stdin", "--always", "-r", "-M", "--raw", "-z")
+
+
+def _per_merge(
+    lines: list[list[str]], entries: Iterator[tuple[str, list[Change]]]
+) -> Iterator[tuple[str, list[list[Change]]]]:
+    """(merge, per parent changes) of every merge of LINES from diff-tree's ENTRIES (one
+    per line of its input: a merge and one of its parents)."""
     for p in lines:
         per_parent = []
         for _ in p[1:]:
-            if k < len(entries) and entries[k][0] == p[0]:
-                per_parent.append(entries[k][1])
+            entry = next(entries, None)
+            if entry is not None and entry[0] == p[0]:
+                per_parent.append(entry[1])
             else:  # should not happen with --always; be conservative
                 log.warning("diff-tree output out of step at merge %s", p[0])
                 per_parent.append([])
-            k += 1
-        result[p[0]] = per_parent
+        yield p[0], per_parent
+
+
+def merge_changes(git: Git, rev: str) -> dict[str, list[list[Change]]]:
+    """For every merge reachable from REV: per parent, the raw changes parent -> merge that
+    change a path map (additions, copies, deletions, renames)."""
+    lines = _merge_parents(git, rev)
+    if not lines:
+        return {}
+    feed = "".join(f"{p[0]} {par}\n" for p in lines for par in p[1:]).encode("ascii")
+    with git.stream(*_diff_tree_args(), input=feed) as chunks:
+        entries = iter_diff_tree(chunks, _MAP_STATUSES)
+        result = dict(_per_merge(lines, entries))
+        for _extra in entries:  # to the end: git's exit status
+            pass
     return result
+
+
+class MergeChanges:
+    """``merge_changes`` as the walk goes: a thread of its own reads the merges from one
+    streamed ``git diff-tree --stdin`` (gigabytes for a large history: the diff of a merge
+    against its other parents is everything the other side changed) and keeps only what the
+    walk has not taken yet, a bounded number of merges ahead of it.
+
+    ``take(sha)`` waits until that merge is read (None when it is not a merge reachable
+    from REV); ``skip(sha)`` says the walk will not ask for it; ``close()`` stops the reader
+    (git is killed and reaped) and raises the reader's error, if any.
+    """
+
+    def __init__(self, git: Git, rev: str, ahead: int = _MERGES_AHEAD) -> None:
+        self._git = git
+        self._rev = rev
+        self._ahead = ahead
+        self._cond = threading.Condition()
+        self._ready: dict[str, list[list[Change]]] = {}
+        self._skipped: set[str] = set()
+        self._waiting = False
+        self._stop = False
+        self._done = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, name="gigui-merges", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            lines = _merge_parents(self._git, self._rev)
+            if lines:
+                feed = "".join(f"{p[0]} {par}\n" for p in lines for par in p[1:])
+                stream = self._git.stream(*_diff_tree_args(), input=feed.encode("ascii"))
+                del feed
+                with stream:
+                    entries = iter_diff_tree(stream, _MAP_STATUSES)
+                    for sha, per_parent in _per_merge(lines, entries):
+                        if not self._put(sha, per_parent):
+                            return  # the walk is over: git is killed on the way out
+                    for _extra in entries:  # to the end: git's exit status
+                        pass
+        except BaseException as exc:  # re-raised in the walking thread
+            self._error = exc
+        finally:
+            with self._cond:
+                self._done = True
+                self._cond.notify_all()
+
+    def _put(self, sha: str, per_parent: list[list[Change]]) -> bool:
+        with self._cond:
+            if sha in self._skipped:
+                self._skipped.discard(sha)
+            else:
+                self._ready[sha] = per_parent
+                self._cond.notify_all()
+            while len(self._ready) >= self._ahead and not self._waiting and not self._stop:
+                self._cond.wait(1.0)
+            return not self._stop
+
+    def take(self, sha: str) -> list[list[Change]] | None:
+        with self._cond:
+            while sha not in self._ready and not self._done:
+                self._waiting = True
+                self._cond.notify_all()
+                self._cond.wait(1.0)
+            self._waiting = False
+            if self._error is not None:
+                raise self._error
+            got = self._ready.pop(sha, None)
+            self._cond.notify_all()
+            return got
+
+    def skip(self, sha: str) -> None:
+        with self._cond:
+            if self._ready.pop(sha, None) is None and not self._done:
+                self._skipped.add(sha)
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join()
+        self._ready.clear()
+        if self._error is not None:
+            raise self._error
 
 
 def read_log(git: Git, *revs: str) -> list[CommitRecord]:
@@ -358,9 +515,8 @@ def read_log(git: Git, *revs: str) -> list[CommitRecord]:
     return list(stream_log(git, *revs))
 
 
-def stream_log(git: Git, *revs: str) -> Iterator[CommitRecord]:
-    """``read_log``, one commit at a time."""
-    data = git.run(
+def _log_args(revs: Iterable[str]) -> tuple[str, ...]:
+    return (
         "log",
         "--topo-order",
         "--parents",
@@ -373,7 +529,17 @@ def stream_log(git: Git, *revs: str) -> Iterator[CommitRecord]:
         *revs,
         "--",
     )
-    return iter_log(data)
+
+
+def stream_log(git: Git, *revs: str) -> Iterator[CommitRecord]:
+    """``read_log``, one commit at a time, read from git as it writes them (git starts at
+    once; closing the iterator early stops it)."""
+    return _records(git.stream(*_log_args(revs)))
+
+
+def _records(stream: GitStream) -> Iterator[CommitRecord]:
+    with stream:
+        yield from iter_log(stream)
 
 
 def run_history(
@@ -383,29 +549,24 @@ def run_history(
     files: Iterable[str],
     filters: LogFilters | None = None,
 ) -> HistoryResult:
-    """The log pass: counted numstat rows per analyzed file and identity."""
+    """The log pass: counted numstat rows per analyzed file and identity. The log and the
+    merges' changes are read as the walk goes, from two git commands running beside it."""
     filters = filters or LogFilters()
-    merges: dict[str, list[list[Change]]] = {}
-    merge_error: list[BaseException] = []
-
-    def _merges() -> None:
-        try:
-            merges.update(merge_changes(git, rev_sha))
-        except BaseException as exc:  # re-raised in the calling thread
-            merge_error.append(exc)
-
-    mt = threading.Thread(target=_merges, name="gigui-merges", daemon=True)
-    mt.start()
-    records = stream_log(git, rev_sha)
-    mt.join()
-    if merge_error:
-        raise merge_error[0]
-    return walk(records, merges, rev_sha, rev_time, files, filters)
+    merges = MergeChanges(git, rev_sha)
+    try:
+        with git.stream(*_log_args([rev_sha])) as stream:
+            result = walk(iter_log(stream), merges, rev_sha, rev_time, files, filters)
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            merges.close()
+        raise
+    merges.close()
+    return result
 
 
 def walk(
     records: Iterable[CommitRecord],
-    merges: dict[str, list[list[Change]]],
+    merges: Mapping[str, list[list[Change]]] | MergeChanges,
     rev_sha: str,
     rev_time: int,
     files: Iterable[str],
@@ -424,6 +585,10 @@ def walk(
     path at that commit -> analyzed file); several maps for one commit are united as a walk
     would unite them.
     """
+    if isinstance(merges, MergeChanges):
+        take, skip = merges.take, merges.skip
+    else:
+        take, skip = merges.get, None
     res = HistoryResult()
     start = _PathMap({f: f for f in files})
     start.refs = 1
@@ -477,9 +642,11 @@ def walk(
                 if counted:
                     res.identity_commits[ident] = res.identity_commits.get(ident, 0) + 1
         if pm is None or not pm.d or not rec.parents:
+            if is_merge and skip is not None:
+                skip(rec.sha)
             continue
         if is_merge:
-            per_parent = merges.get(rec.sha) or [[] for _ in rec.parents]
+            per_parent = take(rec.sha) or [[] for _ in rec.parents]
             for i, (par, changes) in enumerate(zip(rec.parents, per_parent, strict=False)):
                 child = _undo(pm, changes, owned=False)
                 if child.d:

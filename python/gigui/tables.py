@@ -49,16 +49,24 @@ def _stability(lines: int, insertions: int) -> float:
     return min(100.0, 100.0 * lines / insertions) if insertions else (100.0 if lines else 0.0)
 
 
+#: The commits of a cell without any (blame lines only).
+_NO_COMMITS: frozenset[str] = frozenset()
+
+
 class _Cell:
+    """One person in one file. Its commit set and events are the log pass's own as long as
+    one identity contributes (read, never changed): a large history has tens of thousands of
+    cells."""
+
     __slots__ = ("age_s", "commits", "deletions", "events", "insertions", "lines")
 
     def __init__(self) -> None:
         self.lines = 0
-        self.commits: set[str] = set()
+        self.commits: set[str] | frozenset[str] = _NO_COMMITS
         self.insertions = 0
         self.deletions = 0
         self.age_s = 0.0
-        self.events: list[tuple[str, int, int, int]] = []
+        self.events: list[tuple[str, int, int, int]] | None = None
 
 
 def build(data: TableInput, settings: Settings) -> dict[str, Any]:
@@ -103,12 +111,12 @@ def build(data: TableInput, settings: Settings) -> dict[str, Any]:
             if key in excluded:
                 continue
             c = cell(key, path)
-            c.commits |= st.commits
+            c.commits = c.commits | st.commits if c.commits else st.commits
             c.insertions += st.insertions
             c.deletions += st.deletions
             c.age_s += st.age_seconds
             if st.events:
-                c.events.extend(st.events)
+                c.events = [*c.events, *st.events] if c.events else st.events
 
     file_sums = {f: _Sums() for f in data.files}
     person_sums: dict[int, _Sums] = {}
@@ -141,7 +149,7 @@ def build(data: TableInput, settings: Settings) -> dict[str, Any]:
                 "insertions_pct": _pct(ps.insertions, total_ins),
                 "stability": _stability(ps.lines, ps.insertions),
                 "age": ps.age_s / ps.insertions / 86400.0 if ps.insertions else 0.0,
-                "files": len(ps.members),
+                "files": len(ps.member_lines),
                 "_key": key,
             }
         )
@@ -167,7 +175,7 @@ def build(data: TableInput, settings: Settings) -> dict[str, Any]:
             "deletions": fs.deletions,
             "stability": _stability(fs.lines, fs.insertions),
             "age": fs.age_s / fs.insertions / 86400.0 if fs.insertions else 0.0,
-            "authors": len(fs.members),
+            "authors": len(fs.member_lines),
             "top_author": top_author,
             "_path": path,
         }
@@ -192,28 +200,32 @@ def build(data: TableInput, settings: Settings) -> dict[str, Any]:
     author_rank = {a["_key"]: i for i, a in enumerate(authors)}
     file_rank = {f["_path"]: i for i, f in enumerate(files_out)}
 
-    cross = []
+    # One row per cell, in both cross tables (the same dict: a large history has tens of
+    # thousands), with its author's and its file's rank beside it.
+    cross: list[tuple[int, int, dict[str, Any]]] = []
     for (key, path), c in cells.items():
         if key not in author_rank or path not in file_rank:
             continue
         p = by_key[key]
-        cross.append(
-            {
-                "author": p.name,
-                "email": p.email,
-                "path": display_path(path),
-                "lines": c.lines,
-                "lines_pct": _pct(c.lines, file_sums[path].lines),
-                "commits": len(c.commits),
-                "insertions": c.insertions,
-                "deletions": c.deletions,
-                "stability": _stability(c.lines, c.insertions),
-                "_a": author_rank[key],
-                "_f": file_rank[path],
-            }
-        )
-    authors_files = sorted(cross, key=lambda r: (r["_a"], -r["lines"], -r["insertions"], r["_f"]))
-    files_authors = sorted(cross, key=lambda r: (r["_f"], -r["lines"], -r["insertions"], r["_a"]))
+        row = {
+            "author": p.name,
+            "email": p.email,
+            "path": display_path(path),
+            "lines": c.lines,
+            "lines_pct": _pct(c.lines, file_sums[path].lines),
+            "commits": len(c.commits),
+            "insertions": c.insertions,
+            "deletions": c.deletions,
+            "stability": _stability(c.lines, c.insertions),
+        }
+        cross.append((author_rank[key], file_rank[path], row))
+
+    def ranked(t: tuple[int, int, dict[str, Any]], first: int) -> tuple[int, int, int, int]:
+        return (t[first], -t[2]["lines"], -t[2]["insertions"], t[1 - first])
+
+    authors_files = [t[2] for t in sorted(cross, key=lambda t: ranked(t, 0))]
+    files_authors = [t[2] for t in sorted(cross, key=lambda t: ranked(t, 1))]
+    del cross
 
     totals: dict[str, Any] = {
         "lines": total_lines,
@@ -226,15 +238,22 @@ def build(data: TableInput, settings: Settings) -> dict[str, Any]:
     if settings.since:
         totals["lines_before_since"] = sum(before_since.get(f, 0) for f in data.files)
 
+    timeline_out = (
+        timeline(cells, by_key, author_rank, settings.timeline_period)
+        if settings.timeline
+        else None
+    )
+    _strip(authors)
+    _strip(files_out)
     out: dict[str, Any] = {
-        "authors": [_public(a) for a in authors],
-        "files": [_public(f) for f in files_out],
-        "authors_files": [_public(r) for r in authors_files],
-        "files_authors": [_public(r) for r in files_authors],
+        "authors": authors,
+        "files": files_out,
+        "authors_files": authors_files,
+        "files_authors": files_authors,
         "totals": totals,
     }
-    if settings.timeline:
-        out["timeline"] = timeline(cells, by_key, author_rank, settings.timeline_period)
+    if timeline_out is not None:
+        out["timeline"] = timeline_out
     if not settings.deletions:
         _drop_deletions(out)
     return out
@@ -243,7 +262,7 @@ def build(data: TableInput, settings: Settings) -> dict[str, Any]:
 class _Sums:
     """Sums over the cells of one person (members: files) or one file (members: persons)."""
 
-    __slots__ = ("age_s", "commits", "deletions", "insertions", "lines", "member_lines", "members")
+    __slots__ = ("age_s", "commits", "deletions", "insertions", "lines", "member_lines")
 
     def __init__(self) -> None:
         self.lines = 0
@@ -251,7 +270,7 @@ class _Sums:
         self.insertions = 0
         self.deletions = 0
         self.age_s = 0.0
-        self.members: set[Any] = set()
+        #: member -> (lines, insertions) of its cell
         self.member_lines: dict[Any, tuple[int, int]] = {}
 
     def add(self, c: _Cell, member: Any) -> None:
@@ -260,7 +279,6 @@ class _Sums:
         self.insertions += c.insertions
         self.deletions += c.deletions
         self.age_s += c.age_s
-        self.members.add(member)
         self.member_lines[member] = (c.lines, c.insertions)
 
     def merge(self, other: _Sums) -> None:
@@ -281,8 +299,11 @@ def _sort(rows: list[dict[str, Any]], column: str, table: str) -> None:
         rows.sort(key=lambda r: -r[column])
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if not k.startswith("_")}
+def _strip(rows: list[dict[str, Any]]) -> None:
+    """Drops the keys of ROWS that are not shown (``_key``, ``_path``), in place."""
+    for row in rows:
+        for k in [k for k in row if k.startswith("_")]:
+            del row[k]
 
 
 def _drop_deletions(out: dict[str, Any]) -> None:
@@ -318,7 +339,7 @@ def timeline(
     for (key, _path), c in cells.items():
         if key not in author_rank:
             continue
-        for sha, when, ins, dels in c.events:
+        for sha, when, ins, dels in c.events or ():
             b = buckets.get((period_of(when, period), key))
             if b is None:
                 b = buckets[(period_of(when, period), key)] = [set(), 0, 0]

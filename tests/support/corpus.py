@@ -2,8 +2,13 @@
 
 Two shapes:
 
-* ``CorpusSpec`` (presets tiny/small/medium/large): one linear branch, many files and
-  commits; for tests that need an analysis to take a while and for the benchmark's sizes.
+* ``CorpusSpec`` (presets tiny/small/medium/large): many files and commits; for tests that
+  need an analysis to take a while and for the benchmark's sizes. tiny/small/medium are one
+  linear branch. ``large`` has the shape of a large real history (git's own: a quarter of
+  its commits are merges of topic branches, many of them forked long before they are
+  merged, and files are added, renamed and deleted all along): the diffs of its merges
+  against their topic branches name thousands of paths each, over a gigabyte in all, which
+  is what made a real history's analysis grow to gigabytes while a linear one stayed small.
 * ``ProjectSpec`` (presets project-tiny/project-small/project-medium): what real projects
   look like (see shared notes on real repository shapes): a root commit with many files,
   pull-request history where about 30% of commits are merges, direct pushes to main while a
@@ -26,11 +31,16 @@ from pathlib import Path
 @dataclass(frozen=True)
 class CorpusSpec:
     files: int = 100
+    #: every commit, merges and topic branches' commits included
     commits: int = 2_000
     authors: int = 12
     lines_per_file: int = 60
     files_per_commit: int = 3
     seed: int = 1
+    #: topic branches merged into main (each 1-3 commits and a merge); 0: one linear branch
+    topics: int = 0
+    #: how far back (in commits of main) an old topic forks; a quarter of the topics are old
+    fork_back: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,15 @@ PRESETS: dict[str, CorpusSpec | ProjectSpec] = {
     "tiny": CorpusSpec(files=40, commits=200, authors=5, lines_per_file=40),
     "small": CorpusSpec(files=100, commits=2_000, authors=12, lines_per_file=60),
     "medium": CorpusSpec(files=1_000, commits=20_000, authors=40, lines_per_file=120),
-    "large": CorpusSpec(files=5_000, commits=80_000, authors=120, lines_per_file=300),
+    "large": CorpusSpec(
+        files=5_000,
+        commits=80_000,
+        authors=2_400,
+        lines_per_file=300,
+        files_per_commit=2,
+        topics=20_000,
+        fork_back=1_500,
+    ),
     "project-tiny": ProjectSpec(root_files=20, pull_requests=16, authors=6, lines_per_file=20),
     "project-small": ProjectSpec(root_files=60, pull_requests=150, authors=14),
     "project-medium": ProjectSpec(root_files=300, pull_requests=1_500, authors=60),
@@ -59,6 +77,8 @@ def build(root: Path, spec: CorpusSpec | ProjectSpec) -> Path:
     """Creates a repository at `root` (which must not exist) and returns it."""
     if isinstance(spec, ProjectSpec):
         return build_project(root, spec)
+    if spec.topics:
+        return build_topics(root, spec)
     return build_linear(root, spec)
 
 
@@ -74,6 +94,37 @@ def _init(root: Path) -> None:
 def _fast_import(root: Path, stream: bytes) -> None:
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=stream, check=True)
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=root, check=True)
+
+
+class _FastImport:
+    """A fast-import stream written as it is made (a large corpus's stream is gigabytes)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc = subprocess.Popen(
+            ["git", "fast-import", "--quiet"], cwd=root, stdin=subprocess.PIPE
+        )
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, part: bytes) -> None:
+        self.parts.append(part)
+        self.size += len(part)
+        if self.size > 1 << 22:
+            self.flush()
+
+    def flush(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"".join(self.parts))
+        self.parts, self.size = [], 0
+
+    def finish(self) -> None:
+        self.flush()
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        if self.proc.wait() != 0:
+            raise subprocess.CalledProcessError(self.proc.returncode, "git fast-import")
+        subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=self.root, check=True)
 
 
 def build_linear(root: Path, spec: CorpusSpec) -> Path:
@@ -125,6 +176,187 @@ def build_linear(root: Path, spec: CorpusSpec) -> Path:
             out.append(blob(lines))
         out.append(b"\n")
     _fast_import(root, b"".join(out))
+    return root
+
+
+def build_topics(root: Path, spec: CorpusSpec) -> Path:
+    """A large history's shape (see the module doc): main gets direct commits and merges of
+    topic branches; most topics fork from a recent commit of main, a quarter from one up to
+    ``fork_back`` commits back. A topic changes files main has not touched since its fork,
+    so its merge needs no resolution. A quarter of the files exist from the first commit,
+    the others are added along the first three quarters of main; every few hundred commits
+    of main rename or delete a file. Authorship is skewed as in real projects: a few authors
+    write most commits, and all but the first three mostly in their own package."""
+    rng = random.Random(spec.seed)
+    _init(root)
+    out = _FastImport(root)
+    people = [(f"Author {i:03d}", f"author{i:03d}@example.com") for i in range(spec.authors)]
+    aliases = {i: (people[i][0], people[i][1].upper()) for i in range(0, spec.authors, 7)}
+    maintainer = people[0]
+    topic_commits = [rng.randint(1, 3) for _ in range(spec.topics)]
+    direct = max(spec.commits - sum(topic_commits) - spec.topics, 1)
+    main_length = direct + spec.topics
+    # which main commits are merges: spread evenly, none at the start
+    merge_at = set(
+        rng.sample(range(main_length // 20 + 1, main_length), min(spec.topics, main_length // 2))
+    )
+    paths = [f"src/pkg{i % 20:02d}/module_{i:05d}.py" for i in range(spec.files)]
+    first = spec.files // 4
+    later = paths[first:]
+    # (main commit index, path) of the files added later, in order
+    adds = [
+        (int(i * (main_length * 3 // 4) / max(len(later), 1)) + 1, p) for i, p in enumerate(later)
+    ]
+    adds.reverse()
+    contents: dict[str, list[str]] = {}
+    #: path -> index of the main commit that last changed it
+    touched_at: dict[str, int] = {}
+    alive: list[str] = []
+    by_package: dict[str, list[str]] = {}  # alive files per package (pkgNN)
+    marks: list[int] = []  # main commit index -> its mark
+    mark = 0
+    timestamp = 1_500_000_000
+    topic = 0
+    next_move = 397  # the next rename or deletion, in commits of main
+
+    def blob(lines: list[str]) -> bytes:
+        data = ("\n".join(lines) + "\n").encode()
+        return b"data %d\n%s\n" % (len(data), data)
+
+    def who() -> int:
+        # a few authors write most commits, many write one or two (git's top 10 of 2,350
+        # authors wrote 44% of its commits, its top 100 79%)
+        k = int(rng.paretovariate(0.3)) - 1
+        return k if k < spec.authors else rng.randrange(spec.authors)
+
+    def ident(k: int) -> tuple[str, str]:
+        return aliases.get(k, people[k]) if rng.random() < 0.3 else people[k]
+
+    def files_of(k: int, count: int) -> list[str]:
+        """COUNT files for author K: the first three change any file, the others mostly the
+        files of their own package (about ten authors per file, as in git's history)."""
+        pool = alive
+        if k >= 3 and rng.random() < 0.95:
+            pool = by_package.get(f"pkg{k % 20:02d}") or alive
+        return rng.sample(pool, min(count, len(pool)))
+
+    def header(ref: str, person: tuple[str, str], message: str) -> int:
+        nonlocal mark, timestamp
+        mark += 1
+        timestamp += rng.randint(600, 7_200)
+        name, email = person
+        msg = message.encode()
+        out.write(
+            b"commit %s\nmark :%d\nauthor %s <%s> %d +0000\ncommitter %s <%s> %d +0000\n"
+            b"data %d\n%s\n"
+            % (
+                ref.encode(),
+                mark,
+                name.encode(),
+                email.encode(),
+                timestamp,
+                name.encode(),
+                email.encode(),
+                timestamp,
+                len(msg),
+                msg,
+            )
+        )
+        return mark
+
+    def edited(lines: list[str], n: int, name: str) -> list[str]:
+        lines = list(lines)
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(lines))
+            op = rng.random()
+            if op < 0.5:
+                lines[i] = f"value_{n}_{i} = {rng.randint(0, 10**6)}  # {name}"
+            elif op < 0.8 or len(lines) < 10:
+                lines.insert(i, f"added_{n}_{i} = {n}")
+            else:
+                del lines[i]
+        return lines
+
+    def new_file(path: str, name: str) -> list[str]:
+        return [f"# {path} line {i} by {name}" for i in range(spec.lines_per_file)]
+
+    n = 0  # commits written
+    for m in range(main_length):
+        if m in merge_at and topic < spec.topics:
+            # a topic branch, forked from a recent or an old commit of main, then merged
+            back = rng.randint(1, 8) if rng.random() < 0.75 else rng.randint(100, spec.fork_back)
+            fork = max(m - back, 0)
+            k = who()
+            candidates = [p for p in files_of(k, 40) if touched_at[p] <= fork][:6]
+            author = ident(k)
+            parent = marks[fork]
+            branch: dict[str, list[str]] = {}
+            for c in range(topic_commits[topic]):
+                picked = candidates[c * 2 : c * 2 + 2] or candidates[:1]
+                header("refs/heads/topic", author, f"topic {topic} part {c}")
+                out.write(b"from :%d\n" % parent)
+                for path in picked:
+                    branch[path] = edited(branch.get(path, contents[path]), n, author[0])
+                    out.write(f"M 100644 inline {path}\n".encode())
+                    out.write(blob(branch[path]))
+                out.write(b"\n")
+                parent = mark
+                n += 1
+            header("refs/heads/main", maintainer, f"Merge branch 'topic-{topic}'")
+            out.write(b"from :%d\nmerge :%d\n" % (marks[m - 1], parent))
+            for path, lines in branch.items():
+                contents[path] = lines
+                touched_at[path] = m
+                out.write(f"M 100644 inline {path}\n".encode())
+                out.write(blob(lines))
+            out.write(b"\n")
+            marks.append(mark)
+            topic += 1
+            n += 1
+            continue
+        k = who()
+        person = ident(k)
+        header("refs/heads/main", person, f"change {m}")
+        if m:
+            out.write(b"from :%d\n" % marks[m - 1])
+        changes: list[str] = []
+        if m == 0:
+            for path in paths[:first]:
+                contents[path] = new_file(path, person[0])
+                changes.append(path)
+        elif m >= next_move and len(alive) > 10:
+            # a rename (or, every third time, a deletion) of a file
+            next_move += 397
+            old = rng.choice(alive)
+            alive.remove(old)
+            by_package[old.split("/")[1]].remove(old)
+            out.write(f"D {old}\n".encode())
+            lines = contents.pop(old)
+            touched_at.pop(old)
+            if next_move % 3:
+                new = old.replace("module_", f"moved_{m}_", 1)
+                contents[new] = lines
+                changes.append(new)
+        elif adds and adds[-1][0] <= m:
+            while adds and adds[-1][0] <= m:
+                path = adds.pop()[1]
+                contents[path] = new_file(path, person[0])
+                changes.append(path)
+        else:
+            for path in files_of(k, spec.files_per_commit):
+                contents[path] = edited(contents[path], n, person[0])
+                changes.append(path)
+        for path in changes:
+            if path not in touched_at:
+                alive.append(path)
+                by_package.setdefault(path.split("/")[1], []).append(path)
+            touched_at[path] = m
+            out.write(f"M 100644 inline {path}\n".encode())
+            out.write(blob(contents[path]))
+        out.write(b"\n")
+        marks.append(mark)
+        n += 1
+    out.finish()
     return root
 
 
