@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support.cli import run_cli
 from support.gitrepo import GitRepo, build_rich_repo, run_git
-from support.oracle import blame_lines
+from support.oracle import blame_lines, git_blame
 
 
 @pytest.fixture(scope="module")
@@ -84,22 +84,6 @@ CAROL = ("Carol", "carol@example.com")
 
 #: the levels of `--copy-move` (as `gigui.blame.copy_move_args`)
 COPY_MOVE = [[], ["-M"], ["-C"], ["-C", "-C"], ["-C", "-C", "-C"]]
-
-
-def git_blame(repo: Path, path: str, *options: str) -> list[str]:
-    """Per line, the commit `git blame --porcelain OPTIONS HEAD -- PATH` names, run here
-    (no ignore-revs file unless OPTIONS name one)."""
-    out = run_git(
-        repo, "blame", "--porcelain", "--no-ignore-revs-file", *options, "HEAD", "--", path
-    )
-    shas, header = [], None
-    for line in out.splitlines():
-        if line.startswith("\t"):
-            shas.append(header)
-            header = None
-        elif header is None and line:
-            header = line.split(" ")[0]
-    return shas
 
 
 def cli_blame(daemon_bin, env, repo: Path, path: str, *options: str) -> list[str]:

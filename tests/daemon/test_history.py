@@ -5,8 +5,6 @@ diffs. Every expected value comes from plain git run here."""
 from __future__ import annotations
 
 import datetime
-import os
-import stat
 import subprocess
 import time
 from pathlib import Path
@@ -15,6 +13,7 @@ import pytest
 from support.blame import line_shas
 from support.gitrepo import GitRepo, run_git
 from support.oracle import blame_commits
+from support.processes import children, stuck_git
 from support.rpc import RpcError
 
 ALICE = ("Alice", "alice@example.com")
@@ -379,51 +378,21 @@ def test_history_commands_are_announced(start_daemon, tmp_path):
         assert name in commands
 
 
-def _stuck_log_git(tmp_path: Path) -> dict[str, str]:
-    """A `git` first on PATH whose `log --follow` never finishes; every other command is
-    the real git."""
-    real = "/usr/bin/git" if os.path.exists("/usr/bin/git") else "git"
-    bindir = tmp_path / "stuckgit"
-    bindir.mkdir()
-    script = bindir / "git"
-    script.write_text(
-        f'#!/bin/sh\nfor a in "$@"; do [ "$a" = --follow ] && exec sleep 600; done\n'
-        f'exec {real} "$@"\n'
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return {"PATH": f"{bindir}:{os.environ['PATH']}"}
-
-
-def _children(pid: int) -> list[str]:
-    names = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat_line = Path(f"/proc/{entry}/stat").read_bytes()
-            except OSError:
-                continue
-            name, rest = stat_line.split(b" (", 1)[1].rsplit(b")", 1)
-            fields = rest.split()
-            if int(fields[1]) == pid and fields[0] != b"Z":
-                names.append(name.decode())
-    return names
-
-
 def test_a_cancelled_history_request_kills_its_git(start_daemon, repo, tmp_path):
-    client = start_daemon(_stuck_log_git(tmp_path))
+    client = start_daemon(stuck_git(tmp_path, "--follow"))
     client.initialize(repo.root)
     uri = client.open_document(repo.root / "f.py")
     request_id, answer = client.send_request(
         "workspace/executeCommand", {"command": "gitinspector.fileHistory", "arguments": [uri]}
     )
     deadline = time.monotonic() + 20
-    while "sleep" not in _children(client.proc.pid):
+    while "sleep" not in [name for _pid, name in children(client.proc.pid)]:
         assert time.monotonic() < deadline, "git log never started"
         time.sleep(0.05)
     client.cancel(request_id)
     assert answer.result(timeout=10)["error"]["code"] == -32800
     deadline = time.monotonic() + 10
-    while "sleep" in _children(client.proc.pid):
+    while "sleep" in [name for _pid, name in children(client.proc.pid)]:
         assert time.monotonic() < deadline, "the cancelled request's git still runs"
         time.sleep(0.05)
     assert client.request("gitinspector/healthCheck")["status"] == "ok"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.gitrepo import GitRepo, run_git
+from support.oracle import git_blame
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,22 +20,6 @@ BOB = ("Bob", "bob@example.com")
 CAROL = ("Carol", "carol@example.com")
 
 LIST = ".git-blame-ignore-revs"
-
-
-def git_blame(repo: Path, path: str, *options: str) -> list[str]:
-    """Per line, the commit `git blame --porcelain OPTIONS HEAD -- PATH` names, run here
-    (no ignore-revs file unless OPTIONS name one)."""
-    out = run_git(
-        repo, "blame", "--porcelain", "--no-ignore-revs-file", *options, "HEAD", "--", path
-    )
-    shas, header = [], None
-    for line in out.splitlines():
-        if line.startswith("\t"):
-            shas.append(header)
-            header = None
-        elif header is None and line:
-            header = line.split(" ")[0]
-    return shas
 
 
 def daemon_blame(client, uri: str) -> list[str]:

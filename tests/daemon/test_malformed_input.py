@@ -5,13 +5,12 @@ well-formed message is served. The editor going away ends the daemon and its git
 from __future__ import annotations
 
 import json
-import os
-import stat
 import time
 from pathlib import Path
 
 import pytest
 from support.gitrepo import GitRepo
+from support.processes import children, stuck_git
 
 
 def frame(body: bytes) -> bytes:
@@ -86,38 +85,11 @@ def test_a_frame_split_across_writes_is_one_message(daemon) -> None:
     assert future.result(timeout=30)["result"]["status"] == "ok"
 
 
-def _slow_git(tmp_path: Path) -> dict[str, str]:
-    """A `git` first on PATH whose `blame` never finishes (as on a huge file in a huge
-    history); every other command is the real git."""
-    real = "/usr/bin/git" if os.path.exists("/usr/bin/git") else "git"
-    bindir = tmp_path / "slowgit"
-    bindir.mkdir()
-    script = bindir / "git"
-    script.write_text(
-        f'#!/bin/sh\nfor a in "$@"; do [ "$a" = blame ] && exec sleep 600; done\nexec {real} "$@"\n'
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return {"PATH": f"{bindir}:{os.environ['PATH']}"}
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != b"Z":
-                found.append(int(entry))
-    return found
-
-
 @pytest.fixture
 def stuck(start_daemon, tmp_path: Path):
     repo = GitRepo(tmp_path / "repo")
     repo.commit("one", ("A", "a@example.com"), {"a.py": "x = 1\n"})
-    client = start_daemon({**_slow_git(tmp_path), "GITINSPECTOR_LOG": "debug"})
+    client = start_daemon({**stuck_git(tmp_path, "blame"), "GITINSPECTOR_LOG": "debug"})
     client.initialize(repo.root)
     uri = client.open_document(repo.root / "a.py")
     return client, uri
@@ -143,9 +115,9 @@ def test_the_editor_going_away_ends_the_daemon_and_its_git(stuck) -> None:
     client, uri = stuck
     _id, answer = client.send_request("gitinspector/blame", {"textDocument": {"uri": uri}})
     deadline = time.monotonic() + 20
-    while not _children(client.proc.pid) and not answer.done() and time.monotonic() < deadline:
+    while not children(client.proc.pid) and not answer.done() and time.monotonic() < deadline:
         time.sleep(0.05)
-    git = _children(client.proc.pid)
+    git = [pid for pid, _name in children(client.proc.pid)]
     assert git, (
         "the stuck git blame runs; "
         f"answer: {answer.result() if answer.done() else 'none yet'}; "

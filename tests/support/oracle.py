@@ -65,9 +65,17 @@ def _blame(
     return result
 
 
-def blame_commits(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[str]:
-    """Per final line: the commit it comes from."""
-    return [sha for sha, _name, _email in blame_lines(repo, path, rev)]
+def blame_commits(
+    repo: Path, path: str | bytes, rev: str = "HEAD", args: tuple[str, ...] = ()
+) -> list[str]:
+    """Per final line: the commit it comes from (ARGS: more `git blame` options)."""
+    return [sha for sha, _name, _email in blame_lines(repo, path, rev, args)]
+
+
+def git_blame(repo: Path, path: str, *options: str) -> list[str]:
+    """Per line, the commit `git blame --porcelain OPTIONS HEAD -- PATH` names (no
+    ignore-revs file, not even one the repository configures, unless OPTIONS name one)."""
+    return blame_commits(repo, path, args=("--no-ignore-revs-file", *options))
 
 
 def blame_authors(repo: Path, path: str | bytes, rev: str = "HEAD") -> list[str]:

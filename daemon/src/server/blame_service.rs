@@ -412,24 +412,11 @@ impl BlameService {
         Ok(())
     }
 
-    /// Committed blame of `path` at an earlier `revision` (a full commit
-    /// id), as `committed_blame`, kept in the same caches.
-    pub async fn committed_blame_at(
-        &self,
-        root: &Path,
-        revision: &str,
-        path: &Path,
-        mailmap: u64,
-        ignored: &IgnoredRevisions,
-    ) -> BlameLoad {
-        self.committed_blame(root, revision, path, mailmap, ignored)
-            .await
-    }
-
-    /// Committed blame of `path` at `revision`, looking through `ignored`:
-    /// from memory, else from disk, else one `git blame`; concurrent
-    /// callers for one file share the work.
-    async fn committed_blame(
+    /// Committed blame of `path` at `revision` (HEAD, or an earlier commit
+    /// for `blamePrior`), looking through `ignored`: from memory, else from
+    /// disk, else one `git blame`; concurrent callers for one file share the
+    /// work.
+    pub async fn committed_blame(
         &self,
         root: &Path,
         revision: &str,

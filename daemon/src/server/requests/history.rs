@@ -148,7 +148,7 @@ impl Backend {
         let committed = self
             .session
             .blame
-            .committed_blame_at(&root, &parent, &relative, view.mailmap, &ignored)
+            .committed_blame(&root, &parent, &relative, view.mailmap, &ignored)
             .await
             .map_err(to_rpc)?;
         let prior = DocumentBlame::of_revision(
