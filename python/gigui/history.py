@@ -6,7 +6,14 @@ union of the maps its children handed down; a numstat row of the commit counts t
 ``map[path]``. The map handed to a parent undoes the commit's changes: an added path leaves the
 map (older history at that path belongs to another file), a deleted path is not in it, a rename
 ``old -> new`` maps ``old`` to whatever ``new`` mapped to. Merge commits take their per-parent
-changes from ``git diff-tree -m``. Unchanged maps are shared, not copied.
+changes from ``git diff-tree --stdin``. Unchanged maps are shared, not copied.
+
+Memory (issue #16): git's output is read as git writes it, never held whole. On git's own
+history the merges' diffs against their parents are a gigabyte (a merge's diff against its
+topic branch is everything main changed since the topic forked); a thread reads them beside
+the walk (``MergeChanges``), keeps only the changes a map needs (additions, copies,
+deletions, renames: not the modifications, which are nearly all of them) and stays a bounded
+number of merges ahead of the walk.
 """
 
 from __future__ import annotations

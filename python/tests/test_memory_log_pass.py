@@ -134,15 +134,17 @@ def test_a_failing_stream_raises_git_error_after_its_output(topics_repo: Path) -
 def test_cancelling_a_stream_stops_git(topics_repo: Path) -> None:
     cancel = threading.Event()
     git = Git(str(topics_repo), cancel=cancel)
+    read = []
 
-    def slow_reader() -> None:
+    def reader() -> None:
         with git.stream("log", "-p", "HEAD") as stream:
-            for _ in stream:
-                time.sleep(0.05)
+            for chunk in stream:
+                read.append(chunk)
+                cancel.set()  # while git still has much to write
 
-    threading.Timer(0.3, cancel.set).start()
     with pytest.raises(AnalysisCancelled):
-        finishes(slow_reader)
+        finishes(reader)
+    assert len(read) == 1
     assert children() == []
 
 
@@ -224,11 +226,21 @@ def test_a_walk_that_fails_stops_the_merge_reader(topics_repo: Path) -> None:
     assert children() == []
 
 
-def test_cancelling_the_log_pass_leaves_no_process(topics_repo: Path) -> None:
+def test_cancelling_the_log_pass_leaves_no_process(
+    topics_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cancel = threading.Event()
     git = Git(str(topics_repo), cancel=cancel)
     head, when = run_git(topics_repo, "log", "-1", "--format=%H %ct").split()
-    threading.Timer(0.2, cancel.set).start()
+    parse = history.iter_log
+
+    def cancelled_midway(data):
+        for n, record in enumerate(parse(data)):
+            if n == 100:
+                cancel.set()
+            yield record
+
+    monkeypatch.setattr(history, "iter_log", cancelled_midway)
     with pytest.raises(AnalysisCancelled):
         finishes(lambda: run_history(git, head, int(when), _files(topics_repo)))
     assert children() == []
@@ -246,5 +258,6 @@ def test_the_log_pass_holds_a_fraction_of_what_git_writes(topics_repo: Path) -> 
     finally:
         tracemalloc.stop()
     assert result.commits_walked == int(run_git(topics_repo, "rev-list", "--count", "HEAD"))
-    # holding git's output whole took over three times its size; streamed, a part of it
-    assert peak < written / 2, (peak, written)
+    # holding git's output whole took over three times its size (3.6 here); streamed, a
+    # part of it (0.4 here: reads of up to 1 MB in two threads, the merges read ahead)
+    assert peak < written / 1.5, (peak, written)
