@@ -19,6 +19,7 @@ mod children;
 mod cli;
 mod engine;
 mod git;
+mod line_map;
 mod logging;
 mod repo;
 mod server;

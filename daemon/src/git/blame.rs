@@ -6,8 +6,11 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+
+use crate::line_map::{Committed, LineIndex};
 
 use super::{
     command, commit_graph, first_message, output, readable, BLAME_TIMEOUT, RESOLVE_TIMEOUT,
@@ -55,6 +58,10 @@ pub struct CommittedBlame {
     /// UTF-8 shows it (U+FFFD for each bad sequence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaced: Option<String>,
+    /// Per text (`text`, `replaced`), its lines' index for mapping edits,
+    /// built when first needed; never saved.
+    #[serde(skip)]
+    pub line_indexes: [OnceLock<LineIndex>; 2],
 }
 
 /// `count` lines of `text` (joined by `\n`); none for an empty blame.
@@ -81,6 +88,7 @@ impl CommittedBlame {
             line_commit: vec![],
             text: String::new(),
             replaced: None,
+            line_indexes: Default::default(),
         }
     }
 
@@ -96,11 +104,7 @@ impl CommittedBlame {
     /// (editors strip it), decoded as the editor decoded a file that is not
     /// UTF-8 (U+FFFD in the buffer says it assumed UTF-8).
     pub fn lines_like(&self, buffer: &str) -> Vec<&str> {
-        let text = match &self.replaced {
-            Some(replaced) if buffer.contains('\u{fffd}') => replaced,
-            _ => &self.text,
-        };
-        let mut lines = split_committed(text, self.line_commit.len());
+        let mut lines = split_committed(self.committed_like(buffer).text, self.line_commit.len());
         for line in lines.iter_mut() {
             *line = line.strip_suffix('\r').unwrap_or(line);
         }
@@ -108,6 +112,20 @@ impl CommittedBlame {
             *first = first.strip_prefix('\u{feff}').unwrap_or(first);
         }
         lines
+    }
+
+    /// The committed text as an editor holding `buffer` shows it (see
+    /// `lines_like`), to map the buffer's lines onto.
+    pub fn committed_like(&self, buffer: &str) -> Committed<'_> {
+        let (text, index) = match &self.replaced {
+            Some(replaced) if buffer.contains('\u{fffd}') => (replaced, &self.line_indexes[1]),
+            _ => (&self.text, &self.line_indexes[0]),
+        };
+        Committed {
+            text,
+            count: self.line_commit.len(),
+            index,
+        }
     }
 
     /// Whether every index points into `commits` and the texts have one
@@ -136,7 +154,8 @@ impl CommittedBlame {
             .iter()
             .map(|c| 120 + c.author.len() + c.email.len() + c.summary.len())
             .sum();
-        text + commits + self.line_commit.len() * 4 + 64
+        let lines = self.line_commit.len();
+        text + commits + lines * 4 + self.committed_like("").index_bytes() + 64
     }
 }
 
@@ -605,6 +624,7 @@ pub fn parse(output: &[u8]) -> Result<CommittedBlame, String> {
         line_commit,
         text,
         replaced,
+        line_indexes: Default::default(),
     })
 }
 

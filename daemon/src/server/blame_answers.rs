@@ -3,7 +3,7 @@
 //! edit of the flat `runs` array, as LSP's semantic-token deltas do. After a
 //! keystroke that is a few numbers instead of the whole file's blame.
 
-use super::line_map::{common_ends, middle};
+use crate::line_map::{common_ends, middle};
 use std::collections::VecDeque;
 use std::sync::Arc;
 

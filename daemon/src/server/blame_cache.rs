@@ -69,6 +69,7 @@ mod tests {
             line_commit: vec![0; lines],
             text,
             replaced: None,
+            line_indexes: Default::default(),
         })
     }
 

@@ -460,6 +460,7 @@ impl BlameService {
                 .disk_hits
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let blame = Arc::new(blame);
+            prepare_line_index(&blame);
             self.store.insert(key, blame.clone());
             return Ok(blame);
         }
@@ -490,6 +491,7 @@ impl BlameService {
             Err(git::blame::BlameError::NotTracked) => Arc::new(CommittedBlame::untracked()),
             Err(git::blame::BlameError::Failed(message)) => return Err(EngineError::git(message)),
         };
+        prepare_line_index(&blame);
         self.store.insert(key, blame.clone());
         Ok(blame)
     }
@@ -569,4 +571,14 @@ impl BlameService {
         self.commits.insert(key, details.clone());
         Ok(details)
     }
+}
+
+/// A large file's line index (what maps a large edit, a reformat, onto its
+/// committed blame) is built in the background as soon as its blame is
+/// loaded: the first view doesn't need it, the first reformat does.
+fn prepare_line_index(blame: &Arc<CommittedBlame>) {
+    let blame = blame.clone();
+    scheduler::blocking_after("line index", scheduler::LINE_INDEX, move || {
+        blame.committed_like("").prepare()
+    });
 }

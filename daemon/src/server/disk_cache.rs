@@ -209,6 +209,7 @@ mod tests {
             line_commit: vec![0; lines],
             text: vec!["x".repeat(100); lines].join("\n"),
             replaced: None,
+            line_indexes: Default::default(),
         }
     }
 
@@ -379,6 +380,7 @@ mod fuzz {
                 line_commit,
                 text,
                 replaced: None,
+                line_indexes: Default::default(),
             };
             let stored = serde_json::to_vec(&StoredRef {
                 format: FORMAT,

@@ -11,11 +11,8 @@ use tower_lsp::lsp_types::Url;
 use super::blame_cache::{CommitInfo, CommittedBlame, NOT_COMMITTED};
 use super::blocks;
 use super::documents::{split_lines, Block};
-use super::line_map::map_lines;
 use crate::git;
-
-/// In `committed_lines`: the buffer line is not a committed line.
-const NO_LINE: u32 = u32::MAX;
+use crate::line_map::{map_text, NO_LINE};
 
 pub struct DocumentBlame {
     pub uri: Url,
@@ -145,7 +142,7 @@ impl DocumentBlame {
             mailmap,
             ignore_revs: 0,
             author_ranks: Vec::new(),
-            committed_lines: vec![NO_LINE; lines.len()],
+            committed_lines: Vec::new(),
             lines,
             commits,
             text: buffer.text,
@@ -330,11 +327,18 @@ impl DocumentBlame {
 /// so they do not move while the user types.
 fn author_ranks(committed: &CommittedBlame) -> Vec<Option<u32>> {
     use std::collections::HashMap;
+    // Lines per commit first: a large file has few commits and many lines.
+    let mut per_commit = vec![0usize; committed.commits.len()];
+    for &i in &committed.line_commit {
+        if let Some(n) = per_commit.get_mut(i as usize) {
+            *n += 1;
+        }
+    }
     let key = |c: &CommitInfo| (c.author.clone(), c.email.to_lowercase());
     let mut lines: HashMap<(String, String), usize> = HashMap::new();
-    for &i in &committed.line_commit {
-        if let Some(c) = committed.commits.get(i as usize) {
-            *lines.entry(key(c)).or_default() += 1;
+    for (c, n) in committed.commits.iter().zip(&per_commit) {
+        if *n > 0 {
+            *lines.entry(key(c)).or_default() += n;
         }
     }
     let mut order: Vec<_> = lines.into_iter().collect();
@@ -359,22 +363,20 @@ fn map_onto_buffer(
     committed: &CommittedBlame,
     text: &str,
 ) -> (Vec<u32>, Vec<u32>, Vec<CommitInfo>) {
-    let mut buffer_lines = split_lines(text);
-    if let Some(first) = buffer_lines.first_mut() {
-        *first = first.strip_prefix('\u{feff}').unwrap_or(first);
-    }
-    let mapping = map_lines(&committed.lines_like(text), &buffer_lines);
+    let committed_lines = map_text(&committed.committed_like(text), text);
     let mut commits = committed.commits.clone();
     let not_committed = commits.len() as u32;
     commits.push(CommitInfo::not_committed());
-    let lines = mapping
+    let lines = committed_lines
         .iter()
-        .map(|m| {
-            m.and_then(|i| committed.line_commit.get(i as usize).copied())
+        .map(|&m| {
+            committed
+                .line_commit
+                .get(m as usize)
+                .copied()
                 .unwrap_or(not_committed)
         })
         .collect();
-    let committed_lines = mapping.iter().map(|m| m.unwrap_or(NO_LINE)).collect();
     (lines, committed_lines, commits)
 }
 

@@ -16,7 +16,6 @@ mod errors;
 mod format;
 mod framing;
 mod lifecycle;
-mod line_map;
 mod lru;
 mod notifications;
 mod progress;

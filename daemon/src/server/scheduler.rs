@@ -21,6 +21,10 @@ pub const DISK_CACHE_WRITE: Duration = Duration::from_millis(50);
 pub const MEMORY_TRIM_AFTER_ANSWER: Duration = Duration::from_secs(2);
 /// ...and this long after a large document was closed.
 pub const MEMORY_TRIM_AFTER_CLOSE: Duration = Duration::from_millis(100);
+/// A large file's line index (for mapping large edits) is built this long
+/// after its blame is loaded: at once, beside the first view, which doesn't
+/// need it, so that it is there for the first edit.
+pub const LINE_INDEX: Duration = Duration::ZERO;
 /// `shutdown` waits at most this long for disk-cache writes to land.
 pub const SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
 
