@@ -478,6 +478,15 @@ test('code lenses name the authors with their shares', function()
 end)
 
 --- The data rows of an authors table: name -> the row's text.
+test('a file opened with :edit after the first gets its lenses too', function()
+  vim.cmd.edit(vim.fn.fnameescape(repo .. '/b.py'))
+  local b = vim.api.nvim_get_current_buf()
+  wait_for('the file lens of b.py (a row above line 1)', function()
+    return vim.tbl_contains(require('gitinspector.lens').rows(b), 0)
+  end, 10000)
+  vim.cmd.buffer(buf)
+end)
+
 local function rows_by_author(lines, names)
   local found = {}
   for _, l in ipairs(lines) do
@@ -675,6 +684,49 @@ test(':GitInspector authors file lists the file authors and line counts', functi
   vim.cmd.buffer(buf)
 end)
 
+test(
+  'an authors table wider than the screen cuts names and emails, never the last columns',
+  function()
+    local authors = require('gitinspector.views.authors')
+    local long = {
+      name = 'Maximiliane Alexandra Wolfeschlegelsteinhausen',
+      email = 'maximiliane.alexandra.wolfeschlegelsteinhausen@a-very-long-domain.example.org',
+      commits = 1,
+      insertions = 2,
+      deletions = 3,
+      lines = 4,
+      linesPct = 5,
+      stability = 6,
+      age = 7,
+      rank = 0,
+    }
+    local columns = vim.o.columns
+    local ok, err = pcall(function()
+      for _, width in ipairs({ 120, 140 }) do
+        vim.o.columns = width
+        local lines = authors.lines({
+          kind = 'repository',
+          title = 'Authors',
+          rows = { vim.deepcopy(long) },
+          sort = 6,
+          descending = true,
+        })
+        for _, l in ipairs(lines) do
+          assert(
+            vim.fn.strdisplaywidth(l) <= width - 5,
+            string.format('%d columns: a line of %d: %s', width, vim.fn.strdisplaywidth(l), l)
+          )
+        end
+        assert(vim.endswith(lines[3], 'Age (days)'), 'the last column shows: ' .. lines[3])
+        assert(lines[5]:find('Maximiliane', 1, true) and lines[5]:find('…', 1, true), lines[5])
+        assert(vim.endswith(lines[5], '  7'), 'the age shows: ' .. lines[5])
+      end
+    end)
+    vim.o.columns = columns
+    assert(ok, err)
+  end
+)
+
 --- workspace/executeCommand, synchronously, through the buffer's daemon.
 local function execute_sync(command, arguments, b)
   local result, err = client.request_sync(
@@ -831,11 +883,14 @@ test(
     local util = require('gitinspector.util')
     local src_win = vim.api.nvim_get_current_win()
     vim.api.nvim_win_set_cursor(src_win, { 3, 0 })
+    vim.wo[src_win].wrap = true
     vim.cmd('GitInspector blame')
     local bw = require('gitinspector.views.blame_window')
     local state = wait_for('the blame window', function()
       return bw.get(buf)
     end)
+    -- A wrapped long line would put the file's lines beside the wrong blame: no wrap while open.
+    eq(false, vim.wo[src_win].wrap, "the file's window does not wrap")
     eq(state.win, vim.api.nvim_get_current_win(), 'the cursor moved into the blame window')
     eq(3, vim.api.nvim_win_get_cursor(state.win)[1], 'on the line of the file')
     eq('gitinspector://blame/a.py', vim.api.nvim_buf_get_name(state.buf), 'buffer name')
@@ -902,6 +957,7 @@ test(
     eq(nil, bw.get(buf), 'q closed it')
     eq(src_win, vim.api.nvim_get_current_win(), 'back in the file')
     assert(not vim.wo[src_win].scrollbind, 'scrollbind off')
+    eq(true, vim.wo[src_win].wrap, "the file's window wraps again")
     -- Another file in the file's window: the blame window goes.
     vim.cmd('GitInspector blame')
     state = wait_for('the blame window again', function()

@@ -28,7 +28,7 @@ const { stderrLine } = require(path.join(OUT, "logs.js"));
 const { parseDiff, applyPatch, addedLines, addedFileText, deletedFileText } = require(path.join(OUT, "patch.js"));
 const { commitText } = require(path.join(OUT, "commitText.js"));
 const { hoverMarkdown, HOVER_COMMANDS, messageBody } = require(path.join(OUT, "hover.js"));
-const { fileAuthorsTitle } = require(path.join(OUT, "fileAuthors.js"));
+const { fileAuthorsTitle, authorLinesLabel } = require(path.join(OUT, "fileAuthors.js"));
 const { nativeBlameOn, shouldOffer, NATIVE_BLAME_SETTINGS } = require(path.join(OUT, "nativeBlamePolicy.js"));
 const { REPORT_FORMATS, reportFormat, reportInputs, renderReportParams, reportFileName } = require(path.join(OUT, "report.js"));
 
@@ -339,6 +339,13 @@ test("a block lens's authors are titled with the block's lines", () => {
   assert.equal(fileAuthorsTitle({ ...result, range: { startLine: 11, endLine: 19 } }, ["u", 6, 10]), "Authors of lines 12–20 of src/cart.py");
   assert.equal(fileAuthorsTitle({ ...result, range: { start: { line: 2, character: 0 }, end: { line: 9, character: 0 } } }, ["u"]), "Authors of lines 3–9 of src/cart.py");
   assert.equal(fileAuthorsTitle(result, ["u", { startLine: 0, endLine: 3 }]), "Authors of lines 1–4 of src/cart.py");
+});
+
+test("a lens's authors: one line is \"1 line\", never \"1 lines\"", () => {
+  assert.equal(authorLinesLabel(1, 8.333), "1 line (8.3%)");
+  assert.equal(authorLinesLabel(12, 66.6667), "12 lines (66.7%)");
+  assert.equal(authorLinesLabel(0, 0), "0 lines (0.0%)");
+  assert.equal(fileAuthorsTitle({ path: "a.txt", repository: "/r", lines: 1, authors: [] }, ["u"]), "Authors of a.txt (1 line)");
 });
 
 test("VS Code's own blame: offered once when it is on next to gitinspector's", () => {

@@ -13,7 +13,7 @@ import { formatDate, isNotCommitted, NOT_COMMITTED_TEXT } from "./format";
 import { HistoryViews } from "./history";
 import { LineBlameController } from "./lineBlame";
 import { AnalysisResult, CommitDetails, FileAuthors, RenderReportResult } from "./protocol";
-import { fileAuthorsTitle } from "./fileAuthors";
+import { authorLinesLabel, fileAuthorsTitle } from "./fileAuthors";
 import { isBlameScheme } from "./schemes";
 import { REPORT_FORMATS, ReportFormat, reportFileName, reportFormat, reportInputs, renderReportParams } from "./report";
 import { userValue } from "./settings";
@@ -252,7 +252,7 @@ export class Commands {
   async pickFileAuthor(result: FileAuthors, args: unknown[]): Promise<void> {
     const items = result.authors.map((a) => ({
       label: a.name,
-      description: `${a.lines} lines (${a.percent.toFixed(1)}%)`,
+      description: authorLinesLabel(a.lines, a.percent),
       detail: `${a.email} · last change ${a.lastChange.date ?? this.date(a.lastChange.authorTime)}: ${a.lastChange.summary}`,
       sha: a.lastChange.sha,
     }));

@@ -14,7 +14,7 @@ export function fileAuthorsTitle(result: FileAuthors, args: unknown[]): string {
   if (range) {
     return `Authors of lines ${range.start + 1}–${range.end + 1} of ${file}`;
   }
-  return `Authors of ${file} (${result.lines} lines)`;
+  return `Authors of ${file} (${result.lines} ${result.lines === 1 ? "line" : "lines"})`;
 }
 
 /** 0-based first and last line of a block, from the daemon's `range` or the lens's arguments. */
@@ -43,4 +43,9 @@ function blockRange(value: unknown): { start: number; end: number } | undefined 
     return { start, end: endChar === 0 && end > start ? end - 1 : end };
   }
   return undefined;
+}
+
+/** An author's description in the quick pick: "1 line (8.3%)", "12 lines (66.7%)". */
+export function authorLinesLabel(lines: number, percent: number): string {
+  return `${lines} ${lines === 1 ? "line" : "lines"} (${percent.toFixed(1)}%)`;
 }

@@ -168,7 +168,10 @@ function M.refresh(bufnr)
       return
     end
     if vim.api.nvim_buf_get_changedtick(bufnr) ~= tick then
-      return -- edited meanwhile: the refresh that follows the edit draws
+      -- Changed meanwhile: ask again. Not only an edit: a buffer opened with :edit is attached
+      -- while it loads, and its changedtick moves on after that with no TextChanged to follow.
+      M.schedule(bufnr, 50)
+      return
     end
     local lenses = type(result) == 'table' and result or {}
     s.lenses = lenses

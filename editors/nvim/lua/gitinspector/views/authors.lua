@@ -103,6 +103,9 @@ local function sort_rows(rows, col, descending)
   end)
 end
 
+--- The columns that are cut when the table is wider than the screen.
+local SHRINKS = { name = true, email = true, last_summary = true }
+
 --- Table lines: a title line, a header, a rule, one line per row, a footer; and the widths
 --- of the columns.
 function M.lines(state)
@@ -129,12 +132,30 @@ function M.lines(state)
     header[i] = c.title .. (i == state.sort and (state.descending and ' ▼' or ' ▲') or '')
     widths[i] = math.max(widths[i], util.width(header[i]))
   end
-  local out = { state.title, '', line(header) }
-  local total = 0
-  for _, w in ipairs(widths) do
-    total = total + w + 2
+  -- Wider than the screen: the text columns (names, emails, summaries) give way, cut with an
+  -- ellipsis, the widest first, down to their title's width, so that the last columns are not
+  -- cut off; when even that is not enough, nothing is cut.
+  local total, least = -2, -2
+  local mins = {}
+  for i, c in ipairs(cols) do
+    mins[i] = SHRINKS[c.key] and math.min(widths[i], math.max(util.width(header[i]), 12))
+      or widths[i]
+    total = total + widths[i] + 2
+    least = least + mins[i] + 2
   end
-  out[#out + 1] = string.rep('─', total - 2)
+  local available = vim.o.columns - 5 -- the float's width (util.float_config), less one
+  while total > available and least <= available do
+    local widest
+    for i in ipairs(cols) do
+      if widths[i] > mins[i] and (not widest or widths[i] > widths[widest]) then
+        widest = i
+      end
+    end
+    widths[widest] = widths[widest] - 1
+    total = total - 1
+  end
+  local out = { state.title, '', line(header) }
+  out[#out + 1] = string.rep('─', total)
   for _, r in ipairs(state.rows) do
     local values = {}
     for i, c in ipairs(cols) do

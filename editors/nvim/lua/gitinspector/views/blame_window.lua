@@ -43,6 +43,7 @@ M.keys = {
 ---@field stack table[]     older versions shown by `r`: {revision, commit, path, buf, data}
 ---@field data table        the blame shown: {runs, commits, currentUser?}
 ---@field hunks table[]     {start (0-based), count, commit}
+---@field src_wrap boolean  the file's window's 'wrap', turned off while the blame window is open
 
 ---@type table<integer, gitinspector.BlameState>  blame buffer -> state
 local states = {}
@@ -324,6 +325,7 @@ local function show(state, line)
     vim.wo[state.src_win].scrollbind = false
     vim.wo[state.src_win].cursorbind = false
     vim.api.nvim_win_set_buf(state.src_win, buf)
+    vim.wo[state.src_win].wrap = false
   end
   if t then
     fill(state, t.data, vim.api.nvim_buf_line_count(t.buf))
@@ -504,6 +506,7 @@ function M.close(state, left)
     if #versions > 0 and not left and vim.api.nvim_buf_is_valid(state.src) then
       vim.api.nvim_win_set_buf(state.src_win, state.src)
     end
+    vim.wo[state.src_win].wrap = state.src_wrap
   end
   if vim.api.nvim_win_is_valid(state.win) then
     pcall(vim.api.nvim_win_close, state.win, true)
@@ -631,7 +634,11 @@ function M.open(src, opts)
       stack = {},
       hunks = {},
       data = entry.data,
+      -- A wrapped line would take more rows in the file's window than its blame in this one:
+      -- no wrapping there while the blame window is open (as :Gitsigns blame), restored after.
+      src_wrap = vim.wo[src_win].wrap,
     }
+    vim.wo[src_win].wrap = false
     states[buf] = state
     fill(state, entry.data, vim.api.nvim_buf_line_count(src))
     vim.wo[win].statusline = statusline(state)
