@@ -47,6 +47,34 @@ _REGULAR_MODES = (b"100644", b"100755")
 # repository preparation
 
 
+class RepoGit(Git):
+    """The git runner of one analyzed repository. Its commit-graph (``host.commit_graph``:
+    the host brings it up to date, which takes git processes of its own) is asked for when
+    the first git command of the repository starts, not before: a repository answered
+    wholly from the state earlier analyses saved runs no git process at all."""
+
+    def __init__(self, cwd: str, **kwargs: Any) -> None:
+        self._graph_lock = threading.Lock()
+        self._graph: str | None = None
+        self._graph_known = False
+        super().__init__(cwd, **kwargs)
+
+    @property
+    def alternate(self) -> str | None:  # type: ignore[override]
+        if not self._graph_known:
+            with self._graph_lock:
+                if not self._graph_known:
+                    self._graph = host.commit_graph(self.cwd)
+                    self._graph_known = True
+        return self._graph
+
+    @alternate.setter
+    def alternate(self, value: str | None) -> None:
+        # Git.__init__ sets None (no object directory given): the host's is asked for later.
+        self._graph = value
+        self._graph_known = value is not None
+
+
 @dataclass
 class RepoContext:
     root: str
@@ -122,7 +150,20 @@ def _shallow(git: Git, found: RepoRoot) -> list[str]:
     return shallow_boundary(git)
 
 
-def empty_tree(git: Git) -> str:
+#: The empty tree's id by the length of the repository's ids (SHA-1, SHA-256): every git
+#: knows these objects without their being stored.
+_EMPTY_TREES = {
+    40: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+    64: "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
+}
+
+
+def empty_tree(git: Git, sha: str = "") -> str:
+    """The empty tree's id in the object format of SHA (a commit of the repository); git
+    is asked when SHA does not say."""
+    known = _EMPTY_TREES.get(len(sha))
+    if known is not None:
+        return known
     return git.run("hash-object", "-t", "tree", "/dev/null").decode("ascii").strip()
 
 
@@ -137,7 +178,7 @@ def list_text_files(git: Git, sha: str) -> dict[str, int]:
         if meta[:6] in _REGULAR_MODES:
             regular.add(path_from_git(path))
     data = git.run(
-        "diff", "--numstat", "-z", "--no-renames", "--no-color", empty_tree(git), sha, "--"
+        "diff", "--numstat", "-z", "--no-renames", "--no-color", empty_tree(git, sha), sha, "--"
     )
     counts: dict[str, int] = {}
     for rec in data.split(b"\0"):
@@ -327,8 +368,7 @@ def prepare_repo(
 ) -> RepoContext:
     found = target.root
     root = found.path
-    alternate = host.commit_graph(root)
-    git = Git(root, cancel=cancel, counter=counter, alternate=alternate, bare=found.bare)
+    git = RepoGit(root, cancel=cancel, counter=counter, bare=found.bare)
     sha, rev_time = revision(git, found, settings)
     if limits[1] is not None:
         sha, rev_time = deadline_commit(git, root, sha, limits[1], settings.until, settings.rev)
@@ -642,7 +682,9 @@ def execute_analysis(
         blame_counts: dict[str, dict[Identity, int]] = {}
         if settings.blame:
             known = {**plan.reused, **{p: f.result() for p, f in plan.blame_futures.items()}}
-            incremental.store_blame(plan.blame_key, ctx.sha, known)
+            if plan.blame_futures or plan.blame_base != ctx.sha:
+                # (counts all reused from this very revision are memoized already)
+                incremental.store_blame(plan.blame_key, ctx.sha, known)
             blame_counts = {p: known[p] for p in ctx.files}
         outcome: HistoryOutcome = plan.log_future.result()
         log_modes.append(outcome.mode)
@@ -694,6 +736,8 @@ class _Plan:
     blame_key: tuple[Any, ...] = ()
     #: memoized blame counts still valid at the analyzed revision
     reused: dict[str, dict[Identity, int]] = field(default_factory=dict)
+    #: the memoized revision ``reused`` comes from (None: none)
+    blame_base: str | None = None
     #: files to blame now
     to_blame: list[str] = field(default_factory=list)
     log_future: Future[HistoryOutcome] | None = None
@@ -722,7 +766,7 @@ def _plan(ctx: RepoContext, settings: Settings, limits: tuple[int | None, int | 
     )
     if settings.blame:
         plan.blame_key = incremental.blame_key(ctx.root, env, settings, ctx.ignore_revs, since)
-        plan.reused, _base = incremental.reusable_blame(
+        plan.reused, plan.blame_base = incremental.reusable_blame(
             plan.blame_key, ctx.sha, ctx.files, plan.ancestry, tries=2 if settings.cache else 0
         )
         plan.to_blame = [f for f in ctx.files if f not in plan.reused]

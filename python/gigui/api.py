@@ -7,7 +7,6 @@ Every function returns plain JSON-able data. Nothing here writes to stdout: diag
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 from typing import Any
 
@@ -32,6 +31,12 @@ __all__ = [
 ]
 
 
+def _python_version() -> str:
+    import platform  # only here: not on an analysis's path
+
+    return platform.python_version()
+
+
 def health_check() -> dict[str, Any]:
     problems: list[str] = []
     version = ""
@@ -47,7 +52,7 @@ def health_check() -> dict[str, Any]:
         "status": "ok" if not problems else "error",
         "git": bool(version),
         "git_version": version,
-        "python_version": platform.python_version(),
+        "python_version": _python_version(),
         "engine_version": __version__,
         "problems": problems,
     }
@@ -63,7 +68,7 @@ def get_engine_info() -> dict[str, Any]:
         "version": __version__,
         "backend": "git-cli",
         "git_version": version,
-        "python_version": platform.python_version(),
+        "python_version": _python_version(),
         "python_executable": sys.executable,
         "config_path": str(_settings.settings_path()),
     }
@@ -125,7 +130,6 @@ def render_report(
     Returns ``{format, errors, files}`` (the paths written) with ``output``, else
     ``{format, errors, content}`` (the text)."""
     from . import report as _report
-    from .report.build import build_report
 
     data = dict(request or {})
     asked = {k: data.pop(k) for k in _REPORT_KEYS if k in data}
@@ -134,12 +138,18 @@ def render_report(
         options.table = "authors"  # one table is what a terminal can take
     model = _settings.over_saved(data)
     result = _analysis.execute_analysis(model, progress, cancel)
-    blame = None
-    if options.format in _report.BLAME_FORMATS:
-        blame = _report_blame(model, result, options, cancel)
-    defaults = _settings.validate_settings({}).model_dump(mode="json")
-    report = build_report(result, blame, model.model_dump(mode="json"), defaults)
-    pieces = _report.layout(report, result, options)
+    if options.format == "json":
+        # The result itself (``report.layout``'s JSON): no report model to build.
+        pieces = [(_report.SUFFIX["json"], _report.json_document(result))]
+    else:
+        from .report.build import build_report
+
+        blame = None
+        if options.format in _report.BLAME_FORMATS:
+            blame = _report_blame(model, result, options, cancel)
+        defaults = _settings.validate_settings({}).model_dump(mode="json")
+        report = build_report(result, blame, model.model_dump(mode="json"), defaults)
+        pieces = _report.layout(report, result, options)
     out: dict[str, Any] = {
         "format": options.format,
         "errors": result.get("errors", []),

@@ -14,7 +14,7 @@ answer). A file holds the last few revisions of its key, zlib-compressed JSON:
 * nothing in it is executed (JSON, not pickle): a planted file can at worst be wrong for
   the key it names, and that key includes the repository it is about;
 * the folder is kept under ``MAX_BYTES``, least recently used first (a read touches the
-  file).
+  file, at most once an hour).
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ VERSION = 1
 MAX_BYTES = 512 << 20
 #: Files larger than this are not read (a planted or damaged file must not exhaust memory).
 MAX_FILE_BYTES = 256 << 20
+
+#: A read touches a file (least recently used first) unless it was touched or written this
+#: recently: a folder's warm run does not write to every file it reads.
+_TOUCH_AFTER = 3600
 
 _lock = threading.Lock()
 _disabled = False
@@ -71,9 +75,9 @@ def load(kind: str, key: tuple[Any, ...]) -> list[tuple[str, Any]] | None:
         return None
     path = _path(kind, key)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise ValueError(f"{size} bytes")
+        st = os.stat(path)
+        if st.st_size > MAX_FILE_BYTES:
+            raise ValueError(f"{st.st_size} bytes")
         with open(path, "rb") as fh:
             data = json.loads(zlib.decompress(fh.read()).decode("utf-8", "surrogateescape"))
         if not isinstance(data, dict) or data.get("version") != VERSION:
@@ -92,8 +96,9 @@ def load(kind: str, key: tuple[Any, ...]) -> list[tuple[str, Any]] | None:
         with contextlib.suppress(OSError):
             os.unlink(path)
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)
+    if time.time() - st.st_mtime > _TOUCH_AFTER:
+        with contextlib.suppress(OSError):
+            os.utime(path)
     return [(r[0], r[1]) for r in revisions]
 
 

@@ -52,29 +52,67 @@ def search(folder: str, depth: int) -> list[str]:
     repositories, sorted. Symbolic links to folders are followed (a class folder of links
     to each team's clone), each real folder once: no cycles."""
     found: list[str] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     level = [folder]
     for current_depth in range(depth + 1):
         below: list[str] = []
         for path in level:
-            real = os.path.realpath(path)
+            # a folder is known by its device and inode (links followed): one stat, where
+            # its real path would take one per component
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            real = (st.st_dev, st.st_ino)
             if real in seen:
                 continue
             seen.add(real)
-            if _looks_like_repository(path):
-                found.append(path)
             if current_depth == depth:
+                if _looks_like_repository(path):
+                    found.append(path)
                 continue
+            # One listing says both what is below and whether the folder looks like a
+            # repository (as _looks_like_repository would).
             try:
-                with os.scandir(path) as entries:
-                    for entry in entries:
-                        if entry.name.startswith(".") or not entry.is_dir():
-                            continue
-                        below.append(entry.path)
+                with os.scandir(path) as it:
+                    entries = list(it)
             except OSError:
+                if _looks_like_repository(path):
+                    found.append(path)
                 continue
+            if _listing_looks_like_repository(entries):
+                found.append(path)
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir():
+                        below.append(entry.path)
+                except OSError:
+                    continue
         level = sorted(below)
     return sorted(found)
+
+
+def _listing_looks_like_repository(entries: list[os.DirEntry[str]]) -> bool:
+    """``_looks_like_repository`` of the folder whose entries are ENTRIES."""
+    kinds: dict[str, os.DirEntry[str]] = {}
+    for entry in entries:
+        if entry.name == ".git":
+            return True  # lexists: whatever it is
+        if entry.name in ("HEAD", "objects", "refs"):
+            kinds[entry.name] = entry
+    try:
+        return (
+            "HEAD" in kinds
+            and kinds["HEAD"].is_file()
+            and "objects" in kinds
+            and kinds["objects"].is_dir()
+            and "refs" in kinds
+            and kinds["refs"].is_dir()
+        )
+    except OSError:
+        return False
 
 
 def _expand(item: str) -> list[str]:

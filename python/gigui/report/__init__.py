@@ -92,6 +92,22 @@ def options_from(request: dict[str, Any]) -> ReportOptions:
     return ReportOptions(fmt, output, table, blame_files, blame_top, colour)
 
 
+def json_document(result: Any) -> bytes:
+    """The JSON report: the analysis result indented by 2, UTF-8, and a newline. orjson
+    writes it (the standard library's indented dump is pure Python: a folder's or a large
+    history's megabytes took it a tenth of a second and more); what orjson refuses (an
+    integer beyond 64 bits, text that is not Unicode) goes to ``json.dumps``."""
+    import orjson
+
+    try:
+        return orjson.dumps(
+            result,
+            option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS,
+        )
+    except (orjson.JSONEncodeError, TypeError):
+        return (json.dumps(result, indent=2, ensure_ascii=False) + "\n").encode()
+
+
 def layout(
     report: Report, result: dict[str, Any], options: ReportOptions
 ) -> list[tuple[str, bytes]]:
@@ -99,7 +115,7 @@ def layout(
     for CSV files of several tables (their suffix names the table: ``-authors.csv``)."""
     fmt = options.format
     if fmt == "json":
-        return [(".json", (json.dumps(result, indent=2, ensure_ascii=False) + "\n").encode())]
+        return [(".json", json_document(result))]
     if fmt == "table":
         from .text import render_table
 
