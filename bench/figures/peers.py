@@ -208,7 +208,7 @@ def fig_peers(
     limit: float,
 ) -> None:
     found = {name: find_peer(name) for name in PEER_VERSIONS}
-    targets = {"gitinspectorgui": 5.0, "gitinspector": 1.0, "git-fame": 1.0}
+    targets = {"gitinspectorgui": 5.0, "gitinspector": 1.0, "git-fame": 2.0}
     if not run_them or not any(found.values()):
         for name, peer in found.items():
             why = (
