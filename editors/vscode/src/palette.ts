@@ -12,12 +12,12 @@
 
 export const PALETTE_LIGHT: readonly string[] = [
   "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2",
-  "#edc948", "#9c755f", "#ff9da7", "#86bcb6", "#8cd17d", "#d4a6c8",
+  "#edc948", "#9c755f", "#ff9da7", "#5d1b7e", "#bd28bd", "#2828bd",
 ];
 
 export const PALETTE_DARK: readonly string[] = [
   "#6b9bd1", "#ffa54f", "#7cc46f", "#ff7b7d", "#cf9ac2", "#93d4cf",
-  "#ffe066", "#c19a82", "#ffb8c0", "#a6d9d3", "#aee89f", "#e8c3de",
+  "#ffe066", "#c19a82", "#ffb8c0", "#9f35d4", "#e274e2", "#7474e2",
 ];
 
 export const OTHER_LIGHT = "#bab0ac";

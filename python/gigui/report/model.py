@@ -27,9 +27,9 @@ PALETTE_LIGHT = (
     "#edc948",
     "#9c755f",
     "#ff9da7",
-    "#86bcb6",
-    "#8cd17d",
-    "#d4a6c8",
+    "#5d1b7e",
+    "#bd28bd",
+    "#2828bd",
 )
 PALETTE_DARK = (
     "#6b9bd1",
@@ -41,9 +41,9 @@ PALETTE_DARK = (
     "#ffe066",
     "#c19a82",
     "#ffb8c0",
-    "#a6d9d3",
-    "#aee89f",
-    "#e8c3de",
+    "#9f35d4",
+    "#e274e2",
+    "#7474e2",
 )
 OTHER_LIGHT = "#bab0ac"
 OTHER_DARK = "#8a8280"

@@ -24,9 +24,9 @@ M.PALETTE = {
     '#edc948',
     '#9c755f',
     '#ff9da7',
-    '#86bcb6',
-    '#8cd17d',
-    '#d4a6c8',
+    '#5d1b7e',
+    '#bd28bd',
+    '#2828bd',
   },
   dark = {
     '#6b9bd1',
@@ -38,9 +38,9 @@ M.PALETTE = {
     '#ffe066',
     '#c19a82',
     '#ffb8c0',
-    '#a6d9d3',
-    '#aee89f',
-    '#e8c3de',
+    '#9f35d4',
+    '#e274e2',
+    '#7474e2',
   },
 }
 M.OTHER = { light = '#bab0ac', dark = '#8a8280' }
