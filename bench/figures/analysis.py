@@ -34,8 +34,9 @@ def vm_rss_mb(pid: int) -> float:
 
 
 def floor_command() -> str:
+    # files only: a submodule is listed too (a commit, not a blob) and cannot be blamed
     blame_all = (
-        "git ls-tree -r -z --name-only HEAD | "
+        "git ls-tree -r -z --format='%(objecttype) %(path)' HEAD | sed -z -n 's/^blob //p' | "
         f"xargs -0 -P {CORES} -n1 git blame --porcelain HEAD -- > /dev/null"
     )
     return f"{blame_all} && git log --no-merges --numstat -M HEAD > /dev/null"

@@ -6,10 +6,11 @@ import fnmatch
 import logging
 import os
 import posixpath
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -442,22 +443,30 @@ class _Driver:
         stop everything."""
         pending: set[Future[Any]] = set(futures)
         failed: dict[Future[Any], GiguiError] = {}
+        # Finished futures come through a queue: waiting on all pending ones each time
+        # installed a waiter on every one of them (thousands of files: quadratic).
+        finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+        for fut in futures:
+            fut.add_done_callback(finished.put)
         try:
             while pending:
                 self.check()
-                finished, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    exc = fut.exception()
-                    if exc is None:
-                        pass
-                    elif isinstance(exc, GiguiError) and not isinstance(
-                        exc, (AnalysisCancelled, InvalidSettingsError)
-                    ):
-                        failed[fut] = exc
-                    else:
-                        raise exc
-                    if counted:
-                        self.step(futures[fut])
+                try:
+                    fut = finished.get(timeout=0.05)
+                except queue.Empty:
+                    continue
+                pending.discard(fut)
+                exc = fut.exception()
+                if exc is None:
+                    pass
+                elif isinstance(exc, GiguiError) and not isinstance(
+                    exc, (AnalysisCancelled, InvalidSettingsError)
+                ):
+                    failed[fut] = exc
+                else:
+                    raise exc
+                if counted:
+                    self.step(futures[fut])
             self.check()
         except BaseException:
             self.event.set()
@@ -468,7 +477,10 @@ class _Driver:
 
 
 def _workers(settings: Settings) -> int:
-    return settings.max_workers or os.cpu_count() or 1
+    """One more worker than cores: each worker alternates a git process with Python
+    spawning and reading it (under the GIL), so a core would otherwise idle part of the time
+    (a cold analysis of real repositories on 2 cores: 5-20% faster with 3)."""
+    return settings.max_workers or (os.cpu_count() or 1) + 1
 
 
 def _blame_counts(

@@ -396,7 +396,18 @@ def _merge_parents(git: Git, rev: str) -> list[list[str]]:
 
 
 def _diff_tree_args() -> tuple[str, ...]:
-    return ("diff-tree", "--stdin", "--always", "-r", "-M", "--raw", "-z")
+    # Only the statuses a map needs, from git itself: on a merge-heavy history the
+    # modifications are nearly all of the output (`--always` keeps one entry per line).
+    return (
+        "diff-tree",
+        "--stdin",
+        "--always",
+        "-r",
+        "-M",
+        "--raw",
+        "-z",
+        "--diff-filter=" + "".join(sorted(_MAP_STATUSES)),
+    )
 
 
 def _per_merge(

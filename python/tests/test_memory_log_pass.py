@@ -59,8 +59,10 @@ def _merge_feed(repo: Path) -> bytes:
 
 
 def _diff_tree(repo: Path) -> bytes:
-    """What the log pass reads about every merge: its diff against each of its parents."""
-    return Git(str(repo)).run(*history._diff_tree_args(), input=_merge_feed(repo))
+    """Every merge's whole diff against each of its parents (the log pass asks git for the
+    part of it a path map needs)."""
+    args = [a for a in history._diff_tree_args() if not a.startswith("--diff-filter=")]
+    return Git(str(repo)).run(*args, input=_merge_feed(repo))
 
 
 def _digest(res: history.HistoryResult) -> tuple:
