@@ -324,23 +324,66 @@ pub fn map_text(committed: &Committed<'_>, buffer: &str) -> Vec<u32> {
     debug_assert_eq!(old_count, count_lines(old_middle));
     // (lines are 30-40 bytes: counting the buffer's middle would cost as much)
     let large = old_count > INDEXED_MIDDLE || new_middle.map_or(0, str::len) > INDEXED_MIDDLE * 32;
-    let kept = if large {
-        map_indexed(committed, head, old_count, new_middle)
-    } else {
-        map_lines(&split(old_middle), &split(new_middle))
-    };
-    let mut mapped: Vec<u32> = Vec::with_capacity(head + kept.len() + tail);
+    let capacity = head + tail + new_middle.map_or(0, |m| m.len() / 24 + 1);
+    let mut mapped: Vec<u32> = Vec::with_capacity(capacity);
     mapped.extend(0..head as u32);
     let offset = head as u32;
-    mapped.extend(kept.into_iter().map(|k| k.map_or(NO_LINE, |i| i + offset)));
+    if !large || !map_in_order(committed, head, old_count, new_middle, &mut mapped) {
+        let kept = if large {
+            map_indexed(committed, head, old_count, new_middle)
+        } else {
+            map_lines(&split(old_middle), &split(new_middle))
+        };
+        mapped.extend(kept.into_iter().map(|k| k.map_or(NO_LINE, |i| i + offset)));
+    }
     let tail_from = (head + old_count) as u32;
     mapped.extend(tail_from..tail_from + tail as u32);
     mapped
 }
 
-/// The buffer's `middle` (`count` lines) against committed lines
-/// `[head, head + old_count)`, as tokens of the committed text's index; a
-/// kept line is checked against the committed one (a hash is not the text).
+/// The buffer's `middle` against committed lines `[head, head + old_count)`
+/// when every line found among them is found in order (each the next
+/// committed line, or the one after it): that is already a map, as good as
+/// a diff's, each line compared with its committed line. Appends it to
+/// `mapped` and says so; else leaves `mapped` as it was (a line was moved,
+/// or is a copy of another: the diff decides).
+fn map_in_order(
+    committed: &Committed<'_>,
+    head: usize,
+    old_count: usize,
+    middle: Option<&str>,
+    mapped: &mut Vec<u32>,
+) -> bool {
+    let index = committed.index();
+    let text = committed
+        .text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(committed.text);
+    let start = mapped.len();
+    let mut cursor = head;
+    let Some(middle) = middle else {
+        return true;
+    };
+    let mut line_start = 0;
+    for end in memchr::memchr_iter(b'\n', middle.as_bytes()).chain([middle.len()]) {
+        let line = without_cr(middle.get(line_start..end).unwrap_or_default());
+        line_start = end + 1;
+        match index.token(text, line, &mut cursor) {
+            Found::Not => mapped.push(NO_LINE),
+            // (not past the middle: the lines after it are the tail's)
+            Found::InOrder(_, at) if (at as usize) < head + old_count => mapped.push(at),
+            Found::InOrder(..) | Found::Elsewhere(_) => {
+                mapped.truncate(start);
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The buffer's `middle` against committed lines `[head, head + old_count)`,
+/// diffed as tokens of the committed text's index; a kept line is checked
+/// against the committed one (a hash is not the text).
 fn map_indexed(
     committed: &Committed<'_>,
     head: usize,
@@ -354,39 +397,19 @@ fn map_indexed(
     let absent = index.by_hash.len() as u32;
     let capacity = middle.map_or(0, |m| m.len() / 32);
     let (mut after, mut buffer) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
-    // Lines found in order (each the next committed line, or the one after
-    // it) are already a map, as good as a diff's: the diff runs only when a
-    // line was found elsewhere (moved, or a copy of another).
     let text = committed
         .text
         .strip_prefix('\u{feff}')
         .unwrap_or(committed.text);
-    let (mut found, mut in_order, mut cursor) = (false, true, head);
-    let mut order = Vec::with_capacity(capacity);
+    let mut cursor = head;
     for_each_line(middle, |line| {
-        let (token, at) = match index.token(text, line, &mut cursor) {
-            Found::Not => (absent, None),
-            // (not past the middle: the lines after it are the tail's)
-            Found::InOrder(token, at) if (at as usize) < head + old_count => {
-                (token, Some(at - head as u32))
-            }
-            Found::InOrder(token, _) => {
-                in_order = false;
-                (token, None)
-            }
-            Found::Elsewhere(token) => {
-                in_order = false;
-                (token, None)
-            }
+        let token = match index.token(text, line, &mut cursor) {
+            Found::Not => absent,
+            Found::InOrder(token, _) | Found::Elsewhere(token) => token,
         };
-        found |= token != absent;
         after.push(Token(token));
-        order.push(at);
         buffer.push(line);
     });
-    if !found || in_order {
-        return order; // each compared with its committed line
-    }
     let mut mapped = vec![None; after.len()];
     let same = |i: u32, j: u32| {
         buffer
