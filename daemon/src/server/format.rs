@@ -1,4 +1,4 @@
-//! Dates and the blame text template.
+//! Dates, the blame text template and the file lens's shares.
 
 use std::fmt::Write;
 
@@ -73,6 +73,21 @@ fn date_at(timestamp: i64, format: &str, now: i64) -> String {
     }
 }
 
+/// A share of lines as the file lens shows it: a whole percent, rounded,
+/// but never "0%" for some lines nor "100%" for not all of them: "<1%"
+/// and ">99%".
+pub fn share(lines: usize, total: usize) -> String {
+    if total == 0 {
+        return "0%".to_owned();
+    }
+    let lines = lines.min(total);
+    match lines.saturating_mul(100).saturating_add(total / 2) / total {
+        0 if lines > 0 => "<1%".to_owned(),
+        100 if lines < total => ">99%".to_owned(),
+        percent => format!("{percent}%"),
+    }
+}
+
 /// Fills `${author}`, `${email}`, `${date}`, `${summary}`, `${sha}`.
 pub fn blame_text(template: &str, commit: &CommitInfo, date_format: &str) -> String {
     blame_text_at(template, commit, date_format, Utc::now().timestamp())
@@ -131,6 +146,26 @@ mod tests {
             );
             assert_eq!(text, case["expected"].as_str().unwrap(), "{case}");
         }
+    }
+
+    #[test]
+    fn shares_round_but_never_to_none_or_all() {
+        // flask's src/flask/app.py: 5 of 1,625 lines.
+        assert_eq!(share(5, 1625), "<1%");
+        assert_eq!(share(1, 100_000), "<1%");
+        assert_eq!(share(1620, 1625), ">99%");
+        assert_eq!(share(99_999, 100_000), ">99%");
+        assert_eq!(share(1625, 1625), "100%");
+        assert_eq!(share(0, 1625), "0%");
+        assert_eq!(share(0, 0), "0%");
+        // Rounded to the nearest, halves up.
+        assert_eq!(share(5, 1000), "1%");
+        assert_eq!(share(4, 1000), "<1%");
+        assert_eq!(share(994, 1000), "99%");
+        assert_eq!(share(995, 1000), ">99%");
+        assert_eq!(share(1, 3), "33%");
+        assert_eq!(share(2, 3), "67%");
+        assert_eq!(share(1, 2), "50%");
     }
 
     #[test]

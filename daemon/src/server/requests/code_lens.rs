@@ -14,7 +14,7 @@ use tower_lsp::lsp_types::{CodeLens, CodeLensParams, Command, Position, Range};
 use crate::git::blame::NOT_COMMITTED_TEXT;
 use crate::server::document_blame::DocumentBlame;
 use crate::server::errors::to_rpc;
-use crate::server::format::date;
+use crate::server::format::{date, share};
 use crate::server::Backend;
 
 const TOP_AUTHORS: usize = 3;
@@ -76,7 +76,9 @@ fn lens(line: u32, title: String, arguments: Vec<serde_json::Value>) -> CodeLens
 }
 
 /// "3 authors · Alice 60%, Bob 30%, Carol 10% · last change Bob, 2 days ago"
-/// (shares of the committed lines); "Not Committed Yet" when none is.
+/// (shares of the committed lines: "<1%" rather than "0%" for a few lines,
+/// ">99%" rather than "100%" for all but a few); "Not Committed Yet" when
+/// none is.
 fn file_title(view: &DocumentBlame, date_format: &str) -> String {
     let total = view.lines.len();
     let committed = total - view.uncommitted(0, total);
@@ -87,13 +89,7 @@ fn file_title(view: &DocumentBlame, date_format: &str) -> String {
     let shares: Vec<String> = authors
         .iter()
         .take(TOP_AUTHORS)
-        .map(|a| {
-            format!(
-                "{} {}%",
-                a.name,
-                (a.lines * 100 + committed / 2) / committed
-            )
-        })
+        .map(|a| format!("{} {}", a.name, share(a.lines, committed)))
         .collect();
     let mut title = format!(
         "{} author{} · {}",
