@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.gitrepo import ALICE, BOB, CAROL, GitRepo, numbered
+from support.processes import engine_in_new_process
 
 from gigui import persist
 
@@ -29,17 +30,7 @@ print(json.dumps(result))
 
 def run_process(settings: dict, cache_home: Path) -> dict:
     """execute_analysis in a new process sharing CACHE_HOME (the state on disk)."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
-    out = subprocess.run(
-        [sys.executable, "-c", _RUN, json.dumps(settings)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[1],
-        timeout=300,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    return json.loads(engine_in_new_process(_RUN, json.dumps(settings), cache_home))
 
 
 def tables(result: dict) -> list[dict]:

@@ -7,17 +7,18 @@ every number equals a cold analysis. Also: the JSON report's encoder writes exac
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from support.gitrepo import ALICE, BOB, CAROL, GitRepo, numbered
+from support.processes import engine_in_new_process
 
 from gigui import persist
 from gigui.report import json_document
 from gigui.repositories import search
+
+TABLES = ("authors", "files", "authors_files", "files_authors", "totals")
 
 TABLES = ("authors", "files", "authors_files", "files_authors", "totals")
 
@@ -45,17 +46,7 @@ print(json.dumps({"result": result, "graph_asked": asked}))
 
 
 def run_process(settings: dict, cache_home: Path) -> tuple[dict, list[str]]:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
-    out = subprocess.run(
-        [sys.executable, "-c", _RUN, json.dumps(settings)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[1],
-        timeout=300,
-        check=True,
-    )
-    data = json.loads(out.stdout)
+    data = json.loads(engine_in_new_process(_RUN, json.dumps(settings), cache_home))
     return data["result"], data["graph_asked"]
 
 

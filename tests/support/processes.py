@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -39,3 +41,19 @@ def children(pid: int) -> list[tuple[int, str]]:
         if int(fields[1]) == pid and fields[0] != b"Z":
             found.append((int(entry), name.decode(errors="replace")))
     return found
+
+
+def engine_in_new_process(script: str, argument: str, cache_home: Path) -> str:
+    """Runs SCRIPT (Python, given ARGUMENT as argv[1]) in a new interpreter whose user cache
+    is CACHE_HOME, from the engine's folder; its stdout. The engine's saved state is only
+    seen for what it is from a process that did not write it."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, argument],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
+        cwd=Path(__file__).resolve().parents[2] / "python",
+        timeout=300,
+        check=True,
+    )
+    return out.stdout
