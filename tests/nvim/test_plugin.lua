@@ -275,6 +275,15 @@ test('relative dates and blame texts are the shared vectors (format.json)', func
   end
 end)
 
+test('author shares in the authors tables are the shared vectors (format.json)', function()
+  local authors = require('gitinspector.views.authors')
+  local v = vectors('format.json')
+  assert(#v.share > 0, 'no vectors')
+  for _, c in ipairs(v.share) do
+    eq(c.expected, authors.share(c.percent), 'share(' .. c.percent .. ')')
+  end
+end)
+
 test('blame deltas patch the held runs as the shared vectors say (deltas.json)', function()
   for _, c in ipairs(vectors('deltas.json').cases) do
     local held = { runs = vim.deepcopy(c.held), resultId = 'r:1', version = 1, lineCount = 0 }

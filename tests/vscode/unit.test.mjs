@@ -28,11 +28,25 @@ const { stderrLine } = require(path.join(OUT, "logs.js"));
 const { parseDiff, applyPatch, addedLines, addedFileText, deletedFileText } = require(path.join(OUT, "patch.js"));
 const { commitText } = require(path.join(OUT, "commitText.js"));
 const { hoverMarkdown, HOVER_COMMANDS, messageBody } = require(path.join(OUT, "hover.js"));
-const { fileAuthorsTitle, authorLinesLabel } = require(path.join(OUT, "fileAuthors.js"));
+const { fileAuthorsTitle, authorLinesLabel, shareLabel } = require(path.join(OUT, "fileAuthors.js"));
 const { nativeBlameOn, shouldOffer, NATIVE_BLAME_SETTINGS } = require(path.join(OUT, "nativeBlamePolicy.js"));
 const { REPORT_FORMATS, reportFormat, reportInputs, renderReportParams, reportFileName } = require(path.join(OUT, "report.js"));
 
 const vectors = (name) => JSON.parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/vectors", name), "utf8"));
+
+test("author shares are the shared vectors' (format.json), in the quick pick and the authors panel", () => {
+  const { share } = vectors("format.json");
+  assert.ok(share.length > 0);
+  // The panel's script runs in the webview: its formatter is read out of it and run here.
+  const script = fs.readFileSync(path.join(ROOT, "editors/vscode/media/authors.js"), "utf8");
+  const body = script.match(/function fmt\(value, kind\) \{[\s\S]*?\n  \}/);
+  assert.ok(body, "fmt in media/authors.js");
+  const fmt = new Function(`${body[0]}; return fmt;`)();
+  for (const { percent, expected } of share) {
+    assert.equal(shareLabel(percent), `${expected}%`, `shareLabel(${percent})`);
+    assert.equal(fmt(percent, "pct"), `${expected}%`, `authors.js fmt(${percent})`);
+  }
+});
 
 test("relative dates are the shared vectors' (format.json)", () => {
   const { now, relative } = vectors("format.json");
@@ -345,6 +359,10 @@ test("a lens's authors: one line is \"1 line\", never \"1 lines\"", () => {
   assert.equal(authorLinesLabel(1, 8.333), "1 line (8.3%)");
   assert.equal(authorLinesLabel(12, 66.6667), "12 lines (66.7%)");
   assert.equal(authorLinesLabel(0, 0), "0 lines (0.0%)");
+  // 1 line of 3,000 is not "0.0%", and 2,999 of 3,000 is not "100.0%"
+  assert.equal(authorLinesLabel(1, (100 * 1) / 3000), "1 line (<0.1%)");
+  assert.equal(authorLinesLabel(2999, (100 * 2999) / 3000), "2999 lines (>99.9%)");
+  assert.equal(authorLinesLabel(3000, 100), "3000 lines (100.0%)");
   assert.equal(fileAuthorsTitle({ path: "a.txt", repository: "/r", lines: 1, authors: [] }, ["u"]), "Authors of a.txt (1 line)");
 });
 

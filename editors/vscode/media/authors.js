@@ -58,7 +58,13 @@
   }
   function fmt(value, kind) {
     if (typeof value !== "number") return String(value ?? "");
-    if (kind === "pct") return value.toFixed(1) + "%";
+    if (kind === "pct") {
+      // as fileAuthors.shareLabel: a share is never shown as 0.0% or 100.0% unless it is
+      const shown = value.toFixed(1);
+      if (value > 0 && shown === "0.0") return "<0.1%";
+      if (value < 100 && shown === "100.0") return ">99.9%";
+      return shown + "%";
+    }
     if (kind === "days") return value.toFixed(1);
     return value.toLocaleString("en-US");
   }

@@ -45,7 +45,15 @@ function blockRange(value: unknown): { start: number; end: number } | undefined 
   return undefined;
 }
 
+/** A share with one decimal; one that rounds to 0.0 or 100.0 without being so reads "<0.1%" or ">99.9%". */
+export function shareLabel(percent: number): string {
+  const shown = percent.toFixed(1);
+  if (percent > 0 && shown === "0.0") return "<0.1%";
+  if (percent < 100 && shown === "100.0") return ">99.9%";
+  return `${shown}%`;
+}
+
 /** An author's description in the quick pick: "1 line (8.3%)", "12 lines (66.7%)". */
 export function authorLinesLabel(lines: number, percent: number): string {
-  return `${lines} ${lines === 1 ? "line" : "lines"} (${percent.toFixed(1)}%)`;
+  return `${lines} ${lines === 1 ? "line" : "lines"} (${shareLabel(percent)})`;
 }

@@ -219,6 +219,20 @@ function M.buffer_named(name)
   end
 end
 
+--- The scratch buffer named `name`: the one already so named, else a new one. Not a file,
+--- no swap file; `bufhidden` says what becomes of it when no window shows it.
+function M.scratch_buffer(name, bufhidden)
+  local buf = M.buffer_named(name)
+  if not buf then
+    buf = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(buf, name)
+  end
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = bufhidden
+  vim.bo[buf].swapfile = false
+  return buf
+end
+
 --- Replaces a float buffer's lines (it is kept non-modifiable).
 function M.set_lines(buf, lines)
   vim.bo[buf].modifiable = true

@@ -19,6 +19,21 @@ local function num(v, decimals)
   return tostring(math.floor(v + 0.5))
 end
 
+--- A share with one decimal; one that rounds to 0.0 or 100.0 without being so reads <0.1 or >99.9.
+function M.share(v)
+  if type(v) ~= 'number' then
+    return ''
+  end
+  local shown = string.format('%.1f', v)
+  if v > 0 and shown == '0.0' then
+    return '<0.1'
+  end
+  if v < 100 and shown == '100.0' then
+    return '>99.9'
+  end
+  return shown
+end
+
 --- Column sets: key, title, value(row) -> string, sort value(row), right-aligned.
 M.columns = {
   repository = {
@@ -28,7 +43,7 @@ M.columns = {
     { key = 'insertions', title = 'Insertions', right = true },
     { key = 'deletions', title = 'Deletions', right = true },
     { key = 'lines', title = 'Lines', right = true },
-    { key = 'linesPct', title = 'Lines %', right = true, decimals = 1 },
+    { key = 'linesPct', title = 'Lines %', right = true, share = true },
     { key = 'stability', title = 'Stability', right = true, decimals = 0 },
     { key = 'age', title = 'Age (days)', right = true, decimals = 0 },
   },
@@ -36,7 +51,7 @@ M.columns = {
     { key = 'name', title = 'Author' },
     { key = 'email', title = 'Email' },
     { key = 'lines', title = 'Lines', right = true },
-    { key = 'percent', title = '%', right = true, decimals = 1 },
+    { key = 'percent', title = '%', right = true, share = true },
     { key = 'last_time', title = 'Last change' },
     { key = 'last_summary', title = 'Summary' },
   },
@@ -80,7 +95,7 @@ local function cell(col, row, state)
     return v and util.date(v, state.date_format) or ''
   end
   if type(v) == 'number' then
-    return num(v, col.decimals)
+    return col.share and M.share(v) or num(v, col.decimals)
   end
   return tostring(v or '')
 end

@@ -363,14 +363,7 @@ end
 --- A buffer of an older version of the file: read-only, named gitinspector://<rev>/<path>.
 local function version_buffer(answer)
   local name = string.format('gitinspector://%s/%s', answer.revision:sub(1, 8), answer.path)
-  local buf = util.buffer_named(name)
-  if not buf then
-    buf = vim.api.nvim_create_buf(false, true)
-    vim.api.nvim_buf_set_name(buf, name)
-  end
-  vim.bo[buf].buftype = 'nofile'
-  vim.bo[buf].bufhidden = 'hide'
-  vim.bo[buf].swapfile = false
+  local buf = util.scratch_buffer(name, 'hide')
   vim.bo[buf].modifiable = true
   local lines = util.text_lines(answer.text)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
@@ -599,11 +592,7 @@ function M.open(src, opts)
       return
     end
     vim.api.nvim_set_current_win(src_win)
-    local buf = vim.api.nvim_create_buf(false, true)
-    vim.api.nvim_buf_set_name(buf, blame_name(entry.data.path or vim.fn.expand('%:t')))
-    vim.bo[buf].buftype = 'nofile'
-    vim.bo[buf].bufhidden = 'wipe'
-    vim.bo[buf].swapfile = false
+    local buf = util.scratch_buffer(blame_name(entry.data.path or vim.fn.expand('%:t')), 'wipe')
     vim.bo[buf].filetype = 'gitinspector-blame'
     vim.cmd('leftabove vsplit')
     local win = vim.api.nvim_get_current_win()

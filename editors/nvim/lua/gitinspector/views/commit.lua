@@ -52,6 +52,16 @@ local function lines_of(diff)
   return util.text_lines(diff)
 end
 
+--- " path | +I -D": what the commit did to one file.
+local function file_change(file)
+  return string.format(
+    ' %s | +%d -%d',
+    file.path,
+    tonumber(file.insertions) or 0,
+    tonumber(file.deletions) or 0
+  )
+end
+
 --- The float's lines: the header, the file's change and its diff in this commit.
 function M.float_lines(c, bufnr)
   local out = M.header(c, bufnr)
@@ -60,12 +70,7 @@ function M.float_lines(c, bufnr)
   end
   if type(c.file) == 'table' and c.file.path then
     out[#out + 1] = ''
-    out[#out + 1] = string.format(
-      ' %s | +%d -%d',
-      c.file.path,
-      tonumber(c.file.insertions) or 0,
-      tonumber(c.file.deletions) or 0
-    )
+    out[#out + 1] = file_change(c.file)
   end
   local diff = lines_of(c.fileDiff)
   if #diff > 0 then
@@ -105,12 +110,7 @@ function M.buffer_lines(c, bufnr)
     out[#out + 1] = string.format(' %d file%s changed', #files, #files == 1 and '' or 's')
   elseif type(c.file) == 'table' and c.file.path then
     out[#out + 1] = ''
-    out[#out + 1] = string.format(
-      ' %s | +%d -%d',
-      c.file.path,
-      tonumber(c.file.insertions) or 0,
-      tonumber(c.file.deletions) or 0
-    )
+    out[#out + 1] = file_change(c.file)
   end
   local diff = lines_of(c.diff)
   if #diff == 0 then
@@ -149,14 +149,7 @@ end
 function M.buffer(c, bufnr, opts)
   opts = opts or {}
   local name = 'gitinspector://commit/' .. (c.sha or '?')
-  local buf = util.buffer_named(name)
-  if not buf then
-    buf = vim.api.nvim_create_buf(false, true)
-    vim.api.nvim_buf_set_name(buf, name)
-  end
-  vim.bo[buf].buftype = 'nofile'
-  vim.bo[buf].bufhidden = 'wipe'
-  vim.bo[buf].swapfile = false
+  local buf = util.scratch_buffer(name, 'wipe')
   util.set_lines(buf, M.buffer_lines(c, bufnr))
   vim.bo[buf].filetype = 'git'
   vim.keymap.set('n', 'q', function()
