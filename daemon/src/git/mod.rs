@@ -116,14 +116,28 @@ pub(crate) async fn output(
     what: &str,
     timeout: Duration,
 ) -> Result<std::process::Output, String> {
-    let child = tokio::process::Command::from(cmd)
-        .kill_on_drop(true)
-        .output();
-    match tokio::time::timeout(timeout, child).await {
-        Ok(Ok(output)) => Ok(output),
-        Ok(Err(err)) => Err(format!("cannot run {what}: {err}")),
+    let mut cmd = tokio::process::Command::from(cmd);
+    cmd.kill_on_drop(true);
+    let run = async {
+        let child = cmd
+            .spawn()
+            .map_err(|err| format!("cannot run {what}: {err}"))?;
+        started(&child, what);
+        child
+            .wait_with_output()
+            .await
+            .map_err(|err| format!("cannot run {what}: {err}"))
+    };
+    match tokio::time::timeout(timeout, run).await {
+        Ok(result) => result,
         Err(_) => Err(format!("{what} took longer than {} s", timeout.as_secs())),
     }
+}
+
+/// Logs a command's start with its process id (which git of the daemon's
+/// children runs for what, when a request waits on one).
+fn started(child: &tokio::process::Child, what: &str) {
+    tracing::debug!(pid = child.id(), "{what} started");
 }
 
 /// `output`, with `input` fed to the command's stdin (written while its
@@ -142,6 +156,7 @@ pub(crate) async fn output_with_input(
         let mut child = cmd
             .spawn()
             .map_err(|err| format!("cannot run {what}: {err}"))?;
+        started(&child, what);
         let stdin = child.stdin.take();
         let feed = async move {
             if let Some(mut stdin) = stdin {
@@ -194,6 +209,7 @@ pub(crate) async fn output_capped(
         let mut child = cmd
             .spawn()
             .map_err(|err| format!("cannot run {what}: {err}"))?;
+        started(&child, what);
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
         let read_stderr = async move {
