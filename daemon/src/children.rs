@@ -2,11 +2,24 @@
 
 /// Kills every child process of this one: when the editor is gone, a git
 /// run for one of its requests must not outlive the daemon. Children are
-/// found in /proc; none is waited for (the process is about to exit).
+/// found in /proc; none is waited for (the process is about to exit). A
+/// thread may start one more git while a pass runs: passes go on until one
+/// finds none (at most a few).
 pub fn kill_all() {
+    for _ in 0..4 {
+        if kill_pass() == 0 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// One scan of /proc, killing the children it finds; how many it found.
+fn kill_pass() -> usize {
     let me = std::process::id();
+    let mut found = 0;
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return;
+        return 0;
     };
     for entry in entries.flatten() {
         let Some(pid) = entry
@@ -24,11 +37,18 @@ pub fn kill_all() {
             .rsplit_once(')')
             .and_then(|(_, rest)| rest.split_whitespace().nth(1))
             .and_then(|p| p.parse::<u32>().ok());
-        if ppid == Some(me) {
+        // A killed child stays a zombie (never waited for): not counted again.
+        let zombie = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            == Some("Z");
+        if ppid == Some(me) && !zombie {
+            found += 1;
             // SAFETY: sends a signal to a process id read just above; no memory is involved.
             unsafe {
                 libc::kill(pid, libc::SIGKILL);
             }
         }
     }
+    found
 }
