@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support.cli import run_cli
 from support.gitrepo import GitRepo, run_git
 from support.oracle import git_blame
 
@@ -43,6 +44,16 @@ def warnings_shown(client) -> list[str]:
         for n in client.notifications
         if n["method"] == "window/showMessage" and n["params"]["type"] == 2
     ]
+
+
+def messages_and_logs(client) -> list[str]:
+    """Every message and log line the editor got, and the daemon's stderr."""
+    shown = [
+        n["params"]["message"]
+        for n in client.notifications
+        if n["method"] in ("window/showMessage", "window/logMessage")
+    ]
+    return [*shown, client.stderr_path.read_text(errors="replace")]
 
 
 @pytest.fixture
@@ -140,12 +151,37 @@ def test_a_file_with_junk_and_unknown_shas_still_blames(start_daemon, repo) -> N
         {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}},
     )
     assert hover is not None
-    # what is wrong with a line is logged; no message shows the file's content
+    # what is wrong with a line is logged; no message or log line shows the file's content
     assert not any("hunter2" in m for m in warnings_shown(client))
+    assert not any("hunter2" in m for m in messages_and_logs(client))
 
     # nothing valid left: plain blame, not an error
     (repo.root / LIST).write_text("junk only\n" + "3" * 40 + "\n")
     assert daemon_blame(client, uri) == git_blame(repo.root, "code.py")
+    assert client.shutdown() == 0
+
+
+def test_a_list_linked_to_a_file_of_secrets_never_shows_them(
+    start_daemon, repo, daemon_bin, isolated_env, tmp_path
+) -> None:
+    """A repository's ignore-revs file may be a link to anything the user can read: blame
+    goes on, and no line of it reaches a message, the editor's log, stderr or the CLI."""
+    repo, _reformat = repo
+    secrets = tmp_path / "secrets"
+    secrets.write_text("root:x:0:0:root:/root:/bin/bash\nSECRET_TOKEN=hunter2\0PATH=/bin\n")
+    (repo.root / LIST).symlink_to(secrets)
+    client = start_daemon({"GITINSPECTOR_LOG": "debug"})
+    client.initialize(repo.root)
+    uri = client.open_document(repo.root / "code.py")
+    assert daemon_blame(client, uri) == git_blame(repo.root, "code.py")
+    client.request("gitinspector/healthCheck")
+    seen = messages_and_logs(client)
+    assert any("not a full object id" in m for m in seen), "what was skipped is logged"
+    assert not [m for m in seen if "hunter2" in m or "root:" in m]
+    cli = run_cli(daemon_bin, "blame", "code.py", env=isolated_env, cwd=repo.root)
+    assert cli.returncode == 0, cli.stderr
+    assert "not a full object id" in cli.stderr
+    assert "hunter2" not in cli.stderr and "root:" not in cli.stderr
     assert client.shutdown() == 0
 
 

@@ -345,10 +345,11 @@ const SKIPPED_SHOWN: usize = 20;
 /// comment anywhere on a line, whitespace around an entry is trimmed,
 /// blank lines are skipped, and every entry is a full object id (40 or 64
 /// hex digits). Unlike git, an entry that is not one is skipped rather
-/// than fatal: returned apart, one message per entry, naming only it.
-/// Entries are lowercase, each once.
-pub fn parse_ignore_revs(text: &[u8]) -> (Vec<String>, Vec<String>) {
-    let mut entries: Vec<String> = Vec::new();
+/// than fatal: returned apart, one message per entry, naming only its line
+/// (the file may be a link to anything: its text is never shown).
+/// Entries are lowercase, each once, with the line each was first on.
+pub fn parse_ignore_revs(text: &[u8]) -> (Vec<(String, usize)>, Vec<String>) {
+    let mut entries: Vec<(String, usize)> = Vec::new();
     let mut skipped = Vec::new();
     for (number, line) in text.split(|&b| b == b'\n').enumerate() {
         let line = match memchr::memchr(b'#', line) {
@@ -361,15 +362,11 @@ pub fn parse_ignore_revs(text: &[u8]) -> (Vec<String>, Vec<String>) {
         }
         if (entry.len() == 40 || entry.len() == 64) && entry.iter().all(u8::is_ascii_hexdigit) {
             let id = String::from_utf8_lossy(entry).to_ascii_lowercase();
-            if !entries.contains(&id) {
-                entries.push(id);
+            if !entries.iter().any(|(known, _)| *known == id) {
+                entries.push((id, number + 1));
             }
         } else {
-            let shown: String = readable(entry).chars().take(80).collect();
-            skipped.push(format!(
-                "line {}: {shown:?} is not a full object id",
-                number + 1
-            ));
+            skipped.push(format!("line {}: not a full object id", number + 1));
         }
     }
     (entries, skipped)
@@ -448,15 +445,16 @@ pub async fn load_ignore_revs(root: &Path, file: &Path, is_default: bool) -> Ign
             ..Default::default()
         };
     }
-    let resolved = match resolve_commits(root, &entries).await {
+    let ids: Vec<String> = entries.iter().map(|(id, _)| id.clone()).collect();
+    let resolved = match resolve_commits(root, &ids).await {
         Ok(resolved) => resolved,
         Err(err) => return not_used(format!("cannot be resolved ({err})")),
     };
     let mut shas = Vec::new();
-    for (entry, answer) in entries.iter().zip(resolved) {
+    for ((_, line), answer) in entries.iter().zip(resolved) {
         match answer {
             Resolved::Commit(sha) => shas.push(sha),
-            _ => skipped.push(format!("{entry} is not a commit of this repository")),
+            _ => skipped.push(format!("line {line}: not a commit of this repository")),
         }
     }
     shas.sort();
@@ -665,17 +663,23 @@ mod tests {
         );
         let text = [head.as_bytes(), b"\xff\xfe\n#", a.as_bytes(), b"\n"].concat();
         let (entries, skipped) = super::parse_ignore_revs(&text);
-        assert_eq!(entries, vec![a, "b".repeat(64)]);
-        assert_eq!(skipped.len(), 3, "{skipped:?}");
-        assert!(
-            skipped[0].starts_with("line 6: \"not-a-sha\""),
-            "{skipped:?}"
+        assert_eq!(entries, vec![(a, 2), ("b".repeat(64), 4)]);
+        assert_eq!(
+            skipped,
+            ["line 6", "line 7", "line 8"].map(|l| format!("{l}: not a full object id"))
         );
         let (none, skipped) = super::parse_ignore_revs(b"");
         assert!(none.is_empty() && skipped.is_empty());
-        let long = "x".repeat(10_000);
-        let (_, skipped) = super::parse_ignore_revs(long.as_bytes());
-        assert!(skipped[0].len() < 120, "an entry is shown shortened");
+        // A link to a file of secrets: only line numbers are ever shown.
+        let secret = b"root:x:0:0:root:/root:/bin/bash\nSECRET_TOKEN=hunter2\0PATH=/bin\n";
+        let (_, skipped) = super::parse_ignore_revs(secret);
+        assert_eq!(skipped.len(), 2);
+        assert!(
+            skipped
+                .iter()
+                .all(|m| !m.contains("root") && !m.contains("hunter2")),
+            "{skipped:?}"
+        );
     }
 
     #[test]
