@@ -45,6 +45,8 @@ CASES = [
     ("float id", frame(request(1.5)), -32600, None),
     ("unknown $/ request", frame(request(13, "$/unknownThing")), -32601, 13),
     ("not an object", frame(b'"just a string"'), -32600, None),
+    # Python's json.dumps writes a Latin-1 folder name read with surrogateescape this way
+    ("lone surrogate escape", frame(request(14, params={"x": "caf\udce9"})), -32700, 14),
 ]
 
 

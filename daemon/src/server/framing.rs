@@ -507,6 +507,13 @@ fn check(body: &[u8]) -> Result<Checked, Refusal> {
             "method must be a string".to_owned(),
         )
     })?;
+    if let Some(code) = lone_surrogate(text.as_bytes()) {
+        return Err((
+            id,
+            PARSE_ERROR,
+            format!("invalid JSON: \\u{code:04X} is half of a UTF-16 surrogate pair without its other half"),
+        ));
+    }
     match id {
         Some(id) => {
             if method.starts_with("$/") && !KNOWN_DOLLAR_METHODS.contains(&method.as_ref()) {
@@ -520,6 +527,55 @@ fn check(body: &[u8]) -> Result<Checked, Refusal> {
         }
         None => Ok(Checked::Notification),
     }
+}
+
+/// The first `\uXXXX` escape in a string of JSON text that is half of a
+/// UTF-16 surrogate pair without its other half: serde_json, and so
+/// tower-lsp, refuses such a string where it decodes it, and would stop
+/// reading. (A client writing a name that is not UTF-8 as Python's
+/// `json.dumps` does sends one.)
+fn lone_surrogate(text: &[u8]) -> Option<u16> {
+    // Most messages have no escape of this kind at all: one fast search.
+    memchr::memmem::find(text, b"\\u")?;
+    let mut bytes = text.iter().copied();
+    let mut in_string = false;
+    // A high surrogate waiting for its low half.
+    let mut high: Option<u16> = None;
+    while let Some(b) = bytes.next() {
+        if !in_string {
+            in_string = b == b'"';
+            continue;
+        }
+        let escaped = match b {
+            b'"' => {
+                in_string = false;
+                None
+            }
+            b'\\' => match bytes.next()? {
+                b'u' => Some(hex4(&mut bytes)?),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (high, escaped) {
+            (None, Some(code @ 0xD800..=0xDBFF)) => high = Some(code),
+            (None, Some(code @ 0xDC00..=0xDFFF)) => return Some(code),
+            (Some(_), Some(0xDC00..=0xDFFF)) => high = None,
+            (Some(code), _) => return Some(code),
+            (None, _) => {}
+        }
+    }
+    high
+}
+
+/// The value of the next four hex digits.
+fn hex4(bytes: &mut impl Iterator<Item = u8>) -> Option<u16> {
+    let mut value = 0u16;
+    for _ in 0..4 {
+        let digit = char::from(bytes.next()?).to_digit(16)?;
+        value = value * 16 + u16::try_from(digit).ok()?;
+    }
+    Some(value)
 }
 
 /// The deepest nesting of arrays and objects in JSON text (strings skipped).
@@ -673,6 +729,25 @@ mod tests {
             refused(r#"{"jsonrpc":"2.0","id":"s","method":"$/unknown"}"#),
             Some((Some(Id::String("s".into())), METHOD_NOT_FOUND))
         );
+        // Half a surrogate pair: serde_json refuses the string where tower-lsp
+        // decodes it; a whole pair, or an escaped backslash before "u", is fine.
+        for (string, lone) in [
+            (r#""\udce9""#, true),
+            (r#""caf\ud83d""#, true),
+            (r#""\ud83dx""#, true),
+            (r#""\ud83d\ud83d\ude00""#, true),
+            (r#""\ud83d\ude00""#, false),
+            (r#""\\udce9""#, false),
+            (r#""\u00e9 \n""#, false),
+        ] {
+            let body = format!(
+                r#"{{"jsonrpc":"2.0","id":900,"method":"gitinspector/healthCheck","params":{{"x":{string}}}}}"#
+            );
+            let decodes = serde_json::from_str::<Value>(&body).is_ok();
+            assert_eq!(decodes, !lone, "serde_json on {string}");
+            let expected = lone.then_some((Some(Id::Number(900)), PARSE_ERROR));
+            assert_eq!(refused(&body), expected, "{string}");
+        }
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
         let deep = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"x","params":{deep}}}"#);
         assert_eq!(refused(&deep).map(|r| r.1), Some(PARSE_ERROR));
