@@ -545,8 +545,16 @@ def repository_result(ctx: RepoContext, data: TableInput, settings: Settings) ->
         "ignore_revs_file": ctx.ignore_revs_file,
         "warnings": repository_warnings(ctx),
         **tables.build(data, settings),
-        "settings": settings.model_dump(mode="json"),
+        "settings": settings_shown(settings),
     }
+
+
+def settings_shown(settings: Settings) -> dict[str, Any]:
+    """The settings as a result shows them: input paths given as bytes that are not UTF-8
+    (a command line's) made readable, like every other path in a result."""
+    shown = settings.model_dump(mode="json")
+    shown["input_fstrs"] = [display_path(p) for p in shown.get("input_fstrs", [])]
+    return shown
 
 
 def combined_result(
@@ -564,7 +572,7 @@ def combined_result(
         "name": "combined",
         "repositories": [display_path(ctx.root) for ctx, _ in parts],
         **tables.build(merged, settings),
-        "settings": settings.model_dump(mode="json"),
+        "settings": settings_shown(settings),
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import corpus
 from support.cli import run_cli
-from support.gitrepo import build_rich_repo
+from support.gitrepo import GitRepo, build_rich_repo
 from support.oracle import assert_matches, blame_commits, blame_lines, expected
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +84,27 @@ def test_blame_json_and_table_follow_git_blame(daemon_bin, isolated_env, rich_re
         printed, blame_lines(rich_repo, "src/app.py"), text_lines, strict=True
     ):
         assert row.startswith(sha[:8]) and author in row and row.endswith(text)
+
+
+def test_paths_given_that_are_not_utf8_are_analyzed_and_blamed(daemon_bin, isolated_env, tmp_path):
+    """A folder and a file named in Latin-1, given on the command line as the shell gives
+    them (bytes): analyzed and blamed as plain git does, shown with readable names."""
+    folder = tmp_path / os.fsdecode(b"r\xe9po")
+    name = os.fsdecode(b"caf\xe9.py")
+    repo = GitRepo(folder)
+    repo.commit("one", ("Alice", "alice@example.com"), {name: "x = 1\ny = 2\n"})
+    repo.commit("two", ("Bob", "bob@example.com"), {name: "x = 1\ny = 3\n"})
+    out = run_cli(daemon_bin, "analyze", str(folder), "--format", "json", env=isolated_env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_plain_git(folder, json.loads(out.stdout))
+    table = run_cli(daemon_bin, "analyze", str(folder), env=isolated_env)
+    assert table.returncode == 0 and "café.py" in table.stdout, table.stderr
+    blame = run_cli(daemon_bin, "blame", name, "--format", "json", env=isolated_env, cwd=folder)
+    assert blame.returncode == 0, blame.stderr
+    hunks = json.loads(blame.stdout)["hunks"]
+    assert [h["commit"] for h in hunks for _ in range(h["line_count"])] == blame_commits(
+        folder, name
+    )
 
 
 @pytest.mark.parametrize(

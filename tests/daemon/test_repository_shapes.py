@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from support import corpus
 from support.blame import line_shas
-from support.oracle import blame_commits
+from support.gitrepo import GitRepo
+from support.oracle import blame_authors, blame_commits
 from support.rpc import editor_text
 
 
@@ -74,3 +75,31 @@ def test_a_file_whose_name_is_not_utf8_is_blamed(start_daemon, project: Path) ->
     assert line_shas(answer) == blame_commits(project, corpus.LATIN1_NAME)
     assert "0" * 40 not in line_shas(answer)
     assert answer["path"] == "donn\xe9es/caf\xe9.txt", "shown with a readable name"
+
+
+def test_a_repository_in_a_folder_whose_name_is_not_utf8_is_analyzed(
+    start_daemon, tmp_path: Path
+) -> None:
+    """The workspace and repository-authors commands on a repository in a Latin-1 named
+    folder (an editor sends its URI percent-encoded): its numbers, with a readable path."""
+    folder = tmp_path / os.fsdecode(b"r\xe9po")
+    repo = GitRepo(folder)
+    repo.commit("one", ("Alice", "alice@example.com"), {"a.py": "x = 1\ny = 2\n"})
+    repo.commit("two", ("Bob", "bob@example.com"), {"a.py": "x = 1\ny = 3\n"})
+    client = start_daemon()
+    client.initialize(folder)
+    uri = client.open_document(folder / "a.py")
+    assert "%E9" in uri
+    lines: dict[str, int] = {}
+    for author in blame_authors(folder, "a.py"):
+        lines[author] = lines.get(author, 0) + 1
+    for command, arguments in [
+        ("gitinspector.repositoryAuthors", [uri]),
+        ("gitinspector.analyzeWorkspace", []),
+    ]:
+        result = client.request(
+            "workspace/executeCommand", {"command": command, "arguments": arguments}
+        )
+        (analyzed,) = result["repositories"]
+        assert analyzed["path"] == str(tmp_path) + "/r\xe9po", command
+        assert {a["name"]: a["lines"] for a in analyzed["authors"]} == lines, command

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import threading
 import time
@@ -144,7 +145,10 @@ class RpcClient:
                 "rootUri": root.as_uri(),
                 "capabilities": capabilities or {},
                 "initializationOptions": options,
-                "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+                # a name that is not UTF-8 shown as an editor shows it (U+FFFD)
+                "workspaceFolders": [
+                    {"uri": root.as_uri(), "name": os.fsencode(root.name).decode(errors="replace")}
+                ],
             },
         )
         self.notify("initialized", {})

@@ -3,6 +3,7 @@
 //! too), on stdout or in files.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
@@ -41,7 +42,7 @@ pub struct AnalyzeArgs {
     /// Repositories, folders inside them, or folders holding repositories
     /// (searched down to --depth).
     #[arg(required = true)]
-    paths: Vec<String>,
+    paths: Vec<PathBuf>,
     /// `table`: per repository the authors, files, authors × files and
     /// files × authors tables (and the timeline with --timeline); `json`: the
     /// engine's whole result; `csv`: one file per table (or --table);
@@ -171,7 +172,13 @@ impl AnalyzeArgs {
     /// Only what the user set: the engine's defaults stay the engine's.
     fn settings(&self) -> Value {
         let mut s = Map::new();
-        s.insert("input_fstrs".into(), json!(self.paths));
+        // Readable here; the engine gets the paths themselves (CallHooks::input_paths).
+        let shown: Vec<String> = self
+            .paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        s.insert("input_fstrs".into(), json!(shown));
         let mut set = |key: &str, value: Value| {
             s.insert(key.into(), value);
         };
@@ -274,6 +281,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
             }) as crate::engine::ProgressFn
         }),
         cancel: None,
+        input_paths: Some(args.paths.clone()),
     };
     let result = engine.call("render_report", &[args.request()], &hooks);
     if let Some(bar) = bar {

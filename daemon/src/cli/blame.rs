@@ -2,7 +2,7 @@
 //! run and porcelain parser as the editor's blame (`crate::git::blame`), and
 //! the same ignore-revs file rule and default (`ignoreRevsFile`); no Python.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
 use clap::Args;
@@ -19,7 +19,7 @@ use crate::server::config::DEFAULT_IGNORE_REVS_FILE;
 #[derive(Args)]
 pub struct BlameArgs {
     /// The file to blame.
-    file: String,
+    file: PathBuf,
     /// Revision to blame at.
     #[arg(long, default_value = "HEAD")]
     rev: String,
@@ -48,9 +48,10 @@ pub struct BlameArgs {
 
 pub fn run(args: BlameArgs) -> anyhow::Result<()> {
     crate::logging::init("warn");
-    let path = Path::new(&args.file)
+    let path = args
+        .file
         .canonicalize()
-        .with_context(|| format!("cannot open {}", args.file))?;
+        .with_context(|| format!("cannot open {}", args.file.display()))?;
     let repo = Repository::discover(&path)
         .ok_or_else(|| anyhow!("not inside a git repository: {}", path.display()))?;
     let relative = repo.relative(&path);
@@ -177,7 +178,7 @@ fn to_json(root: &Path, revision: &str, relative: &Path, blame: &CommittedBlame)
         })
         .collect();
     json!({
-        "repository": root,
+        "repository": crate::git::readable(root.as_os_str().as_encoded_bytes()),
         "revision": revision,
         "path": crate::git::readable(relative.as_os_str().as_encoded_bytes()),
         "lines": blame.line_commit.len(),

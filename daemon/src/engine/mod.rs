@@ -40,6 +40,11 @@ pub struct CallHooks {
     pub progress: Option<ProgressFn>,
     /// The engine polls this between files and stops when it is set.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Paths given on the command line, as the operating system gave them:
+    /// they replace the first argument's `input_fstrs` as Python strings
+    /// decoded as Python decodes file names, so a name that is not UTF-8
+    /// (JSON cannot carry it) still names its folder.
+    pub input_paths: Option<Vec<std::path::PathBuf>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,6 +286,13 @@ impl Engine {
                 },
             )?;
             kwargs.set_item("cancel", f)?;
+        }
+        if let (Some(paths), Some(first)) = (&hooks.input_paths, py_args.first()) {
+            let names = PyList::empty(py);
+            for path in paths {
+                names.append(path.as_os_str())?;
+            }
+            first.set_item("input_fstrs", names)?;
         }
         let tuple = PyTuple::new(py, py_args)?;
         callable.call(tuple, Some(&kwargs))

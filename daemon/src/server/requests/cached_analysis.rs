@@ -36,15 +36,19 @@ impl Backend {
             ),
             None => None,
         };
-        self.cached_analysis(function, title, Value::Object(settings), token)
+        self.cached_analysis(function, title, Value::Object(settings), None, token)
             .await
     }
 
+    /// `input_paths`: folders of this machine to analyze, as paths (a name
+    /// that is not UTF-8 reaches the engine as it is; `settings` shows it
+    /// readable).
     pub(crate) async fn cached_analysis(
         &self,
         function: &'static str,
         title: &str,
         settings: Value,
+        input_paths: Option<Vec<std::path::PathBuf>>,
         token: Option<ProgressToken>,
     ) -> Result<Value> {
         let session = &self.session;
@@ -64,6 +68,7 @@ impl Backend {
         let hooks = CallHooks {
             progress: progress.as_ref().map(Progress::callback),
             cancel: Some(cancel.0.clone()),
+            input_paths,
         };
         let call = session.analyses.call(function, vec![settings], hooks);
         let result = match &progress {

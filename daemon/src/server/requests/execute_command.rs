@@ -23,26 +23,41 @@ impl Backend {
         let result = match params.command.as_str() {
             "gitinspector.analyzeWorkspace" => {
                 let mut settings = self.analysis_settings(args.first())?;
+                let mut input_paths = None;
                 if settings
                     .get("input_fstrs")
                     .is_none_or(|v| v.as_array().is_none_or(Vec::is_empty))
                 {
                     let folders = self.session.workspace_folders();
-                    settings.insert("input_fstrs".into(), json!(folders));
+                    settings.insert("input_fstrs".into(), json!(readable_paths(&folders)));
+                    input_paths = Some(folders);
                 }
                 let settings = Value::Object(settings);
                 let result = self
-                    .cached_analysis("execute_analysis", "Analyzing workspace", settings, token)
+                    .cached_analysis(
+                        "execute_analysis",
+                        "Analyzing workspace",
+                        settings,
+                        input_paths,
+                        token,
+                    )
                     .await?;
                 results::for_editor(result).map_err(internal)?
             }
             "gitinspector.repositoryAuthors" => {
                 let root = self.repository_of(args.first()).await?;
                 let mut settings = self.analysis_settings(None)?;
-                settings.insert("input_fstrs".into(), json!([root]));
+                let roots = vec![root];
+                settings.insert("input_fstrs".into(), json!(readable_paths(&roots)));
                 let settings = Value::Object(settings);
                 let result = self
-                    .cached_analysis("execute_analysis", "Analyzing repository", settings, token)
+                    .cached_analysis(
+                        "execute_analysis",
+                        "Analyzing repository",
+                        settings,
+                        Some(roots),
+                        token,
+                    )
                     .await?;
                 results::for_editor(result).map_err(internal)?
             }
@@ -157,4 +172,14 @@ pub(super) fn line_arg(arg: Option<&Value>, name: &str) -> Result<u32> {
     arg.and_then(Value::as_u64)
         .and_then(|n| u32::try_from(n).ok())
         .ok_or_else(|| invalid_params(format!("{name} must be a line number (0-based)")))
+}
+
+/// Paths as text for settings and cache keys (bytes that are not UTF-8
+/// shown as Latin-1, as git's are); the engine gets the paths themselves.
+fn readable_paths(paths: &[std::path::PathBuf]) -> Vec<String> {
+    use std::os::unix::ffi::OsStrExt;
+    paths
+        .iter()
+        .map(|p| crate::git::readable(p.as_os_str().as_bytes()))
+        .collect()
 }
