@@ -388,20 +388,51 @@ pub struct IgnoreRevsFile {
 }
 
 impl IgnoreRevsFile {
-    /// Logs what was skipped (bounded: a hostile file must not flood it).
+    /// Logs what was skipped: one line per reason, with the lines it
+    /// applies to (a few named, the rest counted: a hostile file must not
+    /// flood the log).
     pub fn log_skipped(&self, file: &Path) {
-        for message in self.skipped.iter().take(SKIPPED_SHOWN) {
-            tracing::warn!("ignore-revs file {}: {message}; skipped", file.display());
-        }
-        if let Some(more) = self.skipped.len().checked_sub(SKIPPED_SHOWN) {
-            if more > 0 {
-                tracing::warn!(
-                    "ignore-revs file {}: {more} more entries skipped",
-                    file.display()
-                );
+        for (why, lines) in group_by_reason(&self.skipped) {
+            let mut named: Vec<String> = lines.iter().take(SKIPPED_SHOWN).cloned().collect();
+            if lines.len() > SKIPPED_SHOWN {
+                named.push(format!("… ({} in all)", lines.len()));
             }
+            let what = match (lines.len(), why.is_empty()) {
+                (_, true) => String::new(),
+                (1, false) => format!("line {}: ", named.join(", ")),
+                (_, false) => format!("lines {}: ", named.join(", ")),
+            };
+            let why = if why.is_empty() {
+                lines.join("; ")
+            } else {
+                why
+            };
+            tracing::warn!("ignore-revs file {}: {what}{why}; skipped", file.display());
         }
     }
+}
+
+/// Skipped-entry messages ("line N: why") as (why, [N…]) in first-seen
+/// order; a message naming no line is its own group, with an empty why.
+fn group_by_reason(messages: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for message in messages {
+        let (line, why) = match message
+            .strip_prefix("line ")
+            .and_then(|rest| rest.split_once(": "))
+        {
+            Some((line, why)) => (line.to_owned(), why.to_owned()),
+            None => (message.clone(), String::new()),
+        };
+        match groups
+            .iter_mut()
+            .find(|(known, _)| !why.is_empty() && *known == why)
+        {
+            Some((_, lines)) => lines.push(line),
+            None => groups.push((why, vec![line])),
+        }
+    }
+    groups
 }
 
 /// Reads the ignore-revs file `file` and keeps the commits of the
@@ -679,6 +710,33 @@ mod tests {
                 .iter()
                 .all(|m| !m.contains("root") && !m.contains("hunter2")),
             "{skipped:?}"
+        );
+    }
+
+    #[test]
+    fn skipped_entries_are_logged_one_line_per_reason() {
+        let messages: Vec<String> = (1..=30)
+            .map(|n| format!("line {n}: not a full object id"))
+            .chain(["line 40: not a commit of this repository".to_owned()])
+            .chain(["only the first 4 MiB are read".to_owned()])
+            .collect();
+        let groups = super::group_by_reason(&messages);
+        assert_eq!(groups.len(), 3);
+        assert_eq!(groups[0].0, "not a full object id");
+        assert_eq!(groups[0].1.len(), 30);
+        assert_eq!(
+            groups[1],
+            (
+                "not a commit of this repository".to_owned(),
+                vec!["40".to_owned()]
+            )
+        );
+        assert_eq!(
+            groups[2],
+            (
+                String::new(),
+                vec!["only the first 4 MiB are read".to_owned()]
+            )
         );
     }
 
