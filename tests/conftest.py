@@ -57,6 +57,14 @@ def start_daemon(daemon_bin: Path, isolated_env: dict[str, str], tmp_path: Path)
 
 
 @pytest.fixture
+def lsp(start_daemon, repo) -> RpcClient:
+    """A daemon initialized on the test module's `repo` fixture (a GitRepo)."""
+    client = start_daemon()
+    client.initialize(repo.root)
+    return client
+
+
+@pytest.fixture
 def daemon(start_daemon, tmp_path: Path) -> Iterator[RpcClient]:
     client = start_daemon()
     client.initialize(tmp_path)

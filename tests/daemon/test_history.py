@@ -65,13 +65,6 @@ def repo(tmp_path: Path) -> GitRepo:
     return r
 
 
-@pytest.fixture
-def lsp(start_daemon, repo):
-    client = start_daemon()
-    client.initialize(repo.root)
-    return client
-
-
 def test_blame_prior_steps_back_over_each_change_of_a_line(lsp, repo):
     uri = lsp.open_document(repo.root / "f.py")
     text = (repo.root / "f.py").read_text().splitlines()

@@ -178,13 +178,6 @@ def repo(tmp_path: Path) -> GitRepo:
     return r
 
 
-@pytest.fixture
-def lsp(start_daemon, repo):
-    client = start_daemon()
-    client.initialize(repo.root)
-    return client
-
-
 def test_the_trial_edit_on_flaskr(lsp, repo):
     """The trial: a statement typed inside `g.user = ( … )` gave a lens on the `)` line and
     moved `register`'s lens from its decorator to its `def`."""

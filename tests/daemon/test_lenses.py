@@ -99,13 +99,6 @@ def repo(tmp_path: Path) -> GitRepo:
     return r
 
 
-@pytest.fixture
-def lsp(start_daemon, repo):
-    client = start_daemon()
-    client.initialize(repo.root)
-    return client
-
-
 def shares(names: list[str]) -> str:
     counts = Counter(names)
     total = len(names)
