@@ -103,3 +103,19 @@ def test_a_repository_in_a_folder_whose_name_is_not_utf8_is_analyzed(
         (analyzed,) = result["repositories"]
         assert analyzed["path"] == str(tmp_path) + "/r\xe9po", command
         assert {a["name"]: a["lines"] for a in analyzed["authors"]} == lines, command
+    # Every editor feature in that folder answers (the repository shown readable).
+    blame = client.request("gitinspector/blame", {"textDocument": {"uri": uri}})
+    assert line_shas(blame) == blame_commits(folder, "a.py")
+    assert blame["repository"] == str(tmp_path) + "/r\xe9po"
+    for command, arguments in [
+        ("gitinspector.fileAuthors", [uri]),
+        ("gitinspector.showCommit", [uri, 1]),
+        ("gitinspector.blamePrior", [uri, 1]),
+        ("gitinspector.lineHistory", [uri, 1, 1]),
+        ("gitinspector.fileHistory", [uri]),
+    ]:
+        answer = client.request(
+            "workspace/executeCommand", {"command": command, "arguments": arguments}
+        )
+        assert answer, command
+    assert client.request("textDocument/codeLens", {"textDocument": {"uri": uri}})

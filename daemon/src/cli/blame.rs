@@ -178,7 +178,7 @@ fn to_json(root: &Path, revision: &str, relative: &Path, blame: &CommittedBlame)
         })
         .collect();
     json!({
-        "repository": crate::git::readable(root.as_os_str().as_encoded_bytes()),
+        "repository": crate::git::readable_path(root),
         "revision": revision,
         "path": crate::git::readable(relative.as_os_str().as_encoded_bytes()),
         "lines": blame.line_commit.len(),

@@ -93,6 +93,12 @@ pub fn readable(bytes: &[u8]) -> String {
     out
 }
 
+/// A path as text a person reads (and JSON can carry): bytes that are not
+/// UTF-8 shown as Latin-1, as `readable` does.
+pub fn readable_path(path: &Path) -> String {
+    readable(path.as_os_str().as_bytes())
+}
+
 /// The line of git's stderr that says what went wrong, in git's words.
 pub fn first_message(stderr: &[u8]) -> String {
     let text = String::from_utf8_lossy(stderr);

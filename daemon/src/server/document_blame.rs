@@ -304,7 +304,7 @@ impl DocumentBlame {
         json!({
             "uri": self.uri,
             "version": self.version,
-            "repository": self.repository,
+            "repository": self.repository.as_deref().map(crate::git::readable_path),
             "path": self.path,
             "revision": self.revision,
             "lineCount": self.lines.len(),

@@ -150,7 +150,7 @@ impl Backend {
         Ok(json!({
             "uri": uri,
             "path": view.path,
-            "repository": view.repository,
+            "repository": view.repository.as_deref().map(crate::git::readable_path),
             "revision": view.revision,
             "range": range,
             "lines": lines,
@@ -174,12 +174,8 @@ pub(super) fn line_arg(arg: Option<&Value>, name: &str) -> Result<u32> {
         .ok_or_else(|| invalid_params(format!("{name} must be a line number (0-based)")))
 }
 
-/// Paths as text for settings and cache keys (bytes that are not UTF-8
-/// shown as Latin-1, as git's are); the engine gets the paths themselves.
+/// Paths as text for settings and cache keys; the engine gets the paths
+/// themselves.
 fn readable_paths(paths: &[std::path::PathBuf]) -> Vec<String> {
-    use std::os::unix::ffi::OsStrExt;
-    paths
-        .iter()
-        .map(|p| crate::git::readable(p.as_os_str().as_bytes()))
-        .collect()
+    paths.iter().map(|p| crate::git::readable_path(p)).collect()
 }

@@ -163,7 +163,7 @@ impl Backend {
         let blame = prior.to_json(&user);
         let last = prior.lines.len().saturating_sub(1) as u32;
         Ok(json!({
-            "repository": root,
+            "repository": git::readable_path(&root),
             "revision": parent,
             "commit": commit,
             "path": shown,
