@@ -105,6 +105,7 @@ def test_blame_prior_follows_unsaved_edits_and_refuses_uncommitted_lines(lsp, re
     error = failure(lsp, "gitinspector.blamePrior", uri, 0)
     assert error.code == -32803 and error.data == {"reason": "notCommitted"}
     assert "Not Committed Yet" in error.message
+    assert error.message.startswith("line 1 "), "a person's line number (the protocol's + 1)"
     # Buffer line 6 is committed line 5 ("value = 3").
     prior = command(lsp, "gitinspector.blamePrior", uri, 6)
     assert prior["commit"] == blame_commits(repo.root, "f.py")[5]
@@ -141,6 +142,7 @@ def test_blame_prior_across_a_rename_and_of_a_line_added_with_its_file(start_dae
     # Added with the file: the parent has no such file.
     error = failure(client, "gitinspector.blamePrior", uri, 0)
     assert error.code == -32803 and error.data == {"reason": "notInParent"}
+    assert "line 1 was added with the file" in error.message, error.message
 
     # What a client names is checked before git sees it.
     for bad in (

@@ -1467,6 +1467,36 @@ test(
   end
 )
 
+test(
+  ':GitInspector blame_prior on a line with no older version: says which line, opens nothing',
+  function()
+    vim.cmd.buffer(buf2)
+    local bw = require('gitinspector.views.blame_window')
+    local src_win = vim.api.nvim_get_current_win()
+    -- A line that came with its file (blame names no previous version of it).
+    local line
+    for l = 1, vim.api.nvim_buf_line_count(buf2) do
+      if not origin('HEAD', 'new.py', l).parent then
+        line = l
+        break
+      end
+    end
+    assert(line, 'a line added with the file')
+    vim.api.nvim_win_set_cursor(src_win, { line, 0 })
+    local failed
+    bw.prior(function(err)
+      failed = err or false
+    end)
+    wait_for('the step back to fail', function()
+      return failed ~= nil or nil
+    end)
+    assert(failed, 'the step back failed')
+    contains(failed.message, 'line ' .. line .. ' ', 'the line as a person counts it')
+    eq(nil, bw.get(buf2), 'no blame window left open')
+    eq(src_win, vim.api.nvim_get_current_win(), "back in the file's window")
+  end
+)
+
 --- Runs a history subcommand with vim.ui.select recorded and answered with item `pick`;
 --- returns the items offered and the prompt.
 local function pick_history(cmd, pick)

@@ -73,7 +73,7 @@ impl Backend {
             Some((revision, path)) => (revision, path, line),
             None => {
                 let Some(commit) = view.commit_at(line) else {
-                    return Err(invalid_params(format!("no line {line} in {uri}")));
+                    return Err(invalid_params(format!("no line {} in {uri}", line + 1)));
                 };
                 let committed = view
                     .committed_line(line)
@@ -81,7 +81,10 @@ impl Backend {
                 let (Some(committed), Some(head)) = (committed, view.revision.clone()) else {
                     return Err(request_failed(
                         "notCommitted",
-                        format!("line {line} is {NOT_COMMITTED_TEXT}: it has no earlier version"),
+                        format!(
+                            "line {} is {NOT_COMMITTED_TEXT}: it has no earlier version",
+                            line + 1
+                        ),
                     ));
                 };
                 (head, view.git_path.clone(), committed)
@@ -97,7 +100,8 @@ impl Backend {
                 )),
                 BlameError::Failed(message) if message.contains("has only") => {
                     invalid_params(format!(
-                        "no line {line} in {} at {}",
+                        "no line {} in {} at {}",
+                        line + 1,
                         path.display(),
                         short(&revision)
                     ))
@@ -110,7 +114,8 @@ impl Backend {
             return Err(request_failed(
                 "rootCommit",
                 format!(
-                    "line {line} comes from {}, the first commit: there is no earlier version",
+                    "line {} comes from {}, the first commit: there is no earlier version",
+                    line + 1,
                     short(&commit)
                 ),
             ));
@@ -129,8 +134,9 @@ impl Backend {
             return Err(request_failed(
                 "notInParent",
                 format!(
-                    "{shown} did not exist before {}: line {line} was added with the file",
-                    short(&commit)
+                    "{shown} did not exist before {}: line {} was added with the file",
+                    short(&commit),
+                    line + 1
                 ),
             ));
         };
@@ -196,7 +202,8 @@ impl Backend {
         let count = view.lines.len() as u32;
         if start >= count {
             return Err(invalid_params(format!(
-                "no line {start} in {uri} ({count} lines)"
+                "no line {} in {uri} ({count} lines)",
+                start + 1
             )));
         }
         let end = end.min(count - 1);

@@ -577,7 +577,8 @@ end
 
 --- Opens the blame window of `src` (a working-tree buffer) left of the current window and
 --- moves the cursor into it. opts: {prior = true} steps back once at the cursor line
---- (`:GitInspector blame_prior`); {on_open = fn(state)} is called when it is shown.
+--- (`:GitInspector blame_prior`: a step that fails closes the window again); {on_open =
+--- fn(state, err)} is called when it is shown (err: the step back failed).
 function M.open(src, opts)
   opts = opts or {}
   src = src or vim.api.nvim_get_current_buf()
@@ -707,9 +708,16 @@ function M.open(src, opts)
     -- The cursor goes into the blame window.
     vim.api.nvim_set_current_win(win)
     if opts.prior then
-      M.step_back(state, function()
+      M.step_back(state, function(step_err)
+        if step_err then
+          -- The window was opened for that step alone (its message is shown): close it.
+          M.close(state)
+          if vim.api.nvim_win_is_valid(src_win) then
+            vim.api.nvim_set_current_win(src_win)
+          end
+        end
         if opts.on_open then
-          opts.on_open(state)
+          opts.on_open(state, step_err)
         end
       end)
     elseif opts.on_open then
@@ -739,9 +747,9 @@ function M.prior(cb)
   end
   M.open(src, {
     prior = true,
-    on_open = function(state)
+    on_open = function(state, err)
       if cb then
-        cb(nil, state)
+        cb(err, state)
       end
     end,
   })
