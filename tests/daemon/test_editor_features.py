@@ -176,9 +176,8 @@ def test_hover_shows_commit_details(lsp, repo):
     assert sha[:12] in text
     assert ALICE[0] in text and ALICE[1] in text
     assert "Longer explanation of the module." in text
-    numstat = repo.git("show", "--numstat", "--format=", sha, "--", "mod.py").split()
-    changed = int(numstat[0]) + int(numstat[1])
-    assert f"changed {changed} lines of this file" in text
+    added, removed = repo.git("show", "--numstat", "--format=", sha, "--", "mod.py").split()[:2]
+    assert f"This commit: +{added} −{removed} lines of this file." in text
     assert "ago" in text  # relative date
 
 

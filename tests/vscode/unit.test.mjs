@@ -27,7 +27,7 @@ const { locateDaemon, candidates, INSTALL_COMMAND } = require(path.join(OUT, "lo
 const { stderrLine } = require(path.join(OUT, "logs.js"));
 const { parseDiff, applyPatch, addedLines, addedFileText, deletedFileText } = require(path.join(OUT, "patch.js"));
 const { commitText } = require(path.join(OUT, "commitText.js"));
-const { hoverMarkdown, HOVER_COMMANDS, messageBody } = require(path.join(OUT, "hover.js"));
+const { hoverMarkdown, HOVER_COMMANDS, HOVER_BODY_LINES, messageBody } = require(path.join(OUT, "hover.js"));
 const { fileAuthorsTitle, authorLinesLabel, shareLabel } = require(path.join(OUT, "fileAuthors.js"));
 const { nativeBlameOn, shouldOffer, NATIVE_BLAME_SETTINGS } = require(path.join(OUT, "nativeBlamePolicy.js"));
 const { REPORT_FORMATS, reportFormat, reportInputs, renderReportParams, reportFileName } = require(path.join(OUT, "report.js"));
@@ -240,7 +240,7 @@ test("the daemon's hover is turned off: the extension shows the details on its o
   assert.ok(full.includes("2023\\-11\\-14 22:13") || full.includes("2023-11-14 22:13"), full);
   assert.ok(!full.includes("2 days ago"), "the daemon's date replaces the extension's");
   assert.ok(full.includes("Because it broke\\.  \nTwice\\."), full);
-  assert.ok(full.includes("changed 4 lines of this file (+3 −1)"));
+  assert.ok(full.includes("This commit: +3 −1 lines of this file."), full);
   // The daemon's own hover text when it sends one: as it is, the history actions joining its line of links.
   const daemonText = "**Ann** <ann@x.org>  \n2 days ago\n\n[Show commit](command:gitinspector.showCommit?%5B%5D) · [Diff of this change](command:gitinspector.showCommit?%5B%5D) · [Copy sha](command:gitinspector.copySha?%5B%5D)\n";
   const withDaemon = hoverMarkdown(commit, { ...details, markdown: daemonText }, "2 days ago", target);
@@ -248,6 +248,11 @@ test("the daemon's hover is turned off: the extension shows the details on its o
   assert.ok(withDaemon.endsWith(")") && withDaemon.includes("[Line history](command:gitinspector.showLineHistory?"));
   assert.ok(HOVER_COMMANDS.includes("gitinspector.showCommit"), "the daemon's links are trusted");
   assert.equal(messageBody("Sum\r\n\r\nBody", "Sum"), "Body");
+  // A hundred-line message is cut, so the actions stay in reach.
+  const long = ["Sum", "", ...Array.from({ length: 100 }, (_, i) => `line ${i + 1}`)].join("\n");
+  const cut = messageBody(long, "Sum").split("\n");
+  assert.equal(cut.filter((l) => l.startsWith("line ")).length, HOVER_BODY_LINES);
+  assert.equal(cut[cut.length - 1], `… ${100 - HOVER_BODY_LINES} more lines (Show commit has the whole message)`);
   // Not committed: the daemon's one wording, no "You".
   const nc = hoverMarkdown({ ...commit, sha: "0".repeat(40), author: "Not Committed Yet" }, undefined, "", target);
   assert.match(nc, /^\*\*Not Committed Yet\*\*/);

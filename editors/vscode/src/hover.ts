@@ -72,7 +72,7 @@ export function hoverMarkdown(commit: BlameCommit, details: CommitDetails | unde
   }
   if (details?.file) {
     const { insertions, deletions } = details.file;
-    parts.push(`This commit changed ${insertions + deletions} lines of this file (+${insertions} −${deletions}).`);
+    parts.push(`This commit: +${insertions} −${deletions} lines of this file.`);
   }
   const actions = [
     commandLink("Show commit", "gitinspector.openCommit", [target.uri, sha]),
@@ -91,5 +91,14 @@ export function messageBody(message: string, summary: string): string {
   if (lines[0]?.trim() === summary.trim()) {
     lines.shift();
   }
-  return lines.join("\n").trim();
+  const body = lines.join("\n").trim().split("\n");
+  // As the daemon's hover: a long message would push the actions out of reach.
+  if (body.length > HOVER_BODY_LINES + 1) {
+    const more = body.length - HOVER_BODY_LINES;
+    return [...body.slice(0, HOVER_BODY_LINES), "", `… ${more} more lines (Show commit has the whole message)`].join("\n");
+  }
+  return body.join("\n");
 }
+
+/** The most lines of a message body the hover shows. */
+export const HOVER_BODY_LINES = 11;

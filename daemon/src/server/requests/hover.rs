@@ -67,14 +67,12 @@ pub fn hover_markdown(uri: &Url, details: &CommitDetails, date_format: &str) -> 
         details.email,
         date(details.author_time, date_format),
         short,
-        details.message,
+        shortened_message(&details.message),
     );
     if let Some(file) = &details.file {
         out.push_str(&format!(
-            "\n---\nThis commit changed {} lines of this file (+{} −{}).\n",
-            file.insertions + file.deletions,
-            file.insertions,
-            file.deletions,
+            "\n---\nThis commit: +{} −{} lines of this file.\n",
+            file.insertions, file.deletions,
         ));
     }
     let show = command_link("Show commit", "gitinspector.showCommit", &json!([uri, sha]));
@@ -86,6 +84,25 @@ pub fn hover_markdown(uri: &Url, details: &CommitDetails, date_format: &str) -> 
     let copy = command_link("Copy sha", "gitinspector.copySha", &json!([sha]));
     out.push_str(&format!("\n---\n{show} · {diff} · {copy}\n"));
     out
+}
+
+/// The most lines of a commit message a hover shows: a long one (release
+/// notes, a squash of a hundred commits) would push the actions out of
+/// reach; "Show commit" has the whole message.
+const HOVER_MESSAGE_LINES: usize = 12;
+
+/// `message` cut after `HOVER_MESSAGE_LINES` lines, saying how many more.
+fn shortened_message(message: &str) -> String {
+    let lines: Vec<&str> = message.trim_end().lines().collect();
+    if lines.len() <= HOVER_MESSAGE_LINES + 1 {
+        return message.trim_end().to_owned();
+    }
+    let shown = lines
+        .get(..HOVER_MESSAGE_LINES)
+        .unwrap_or_default()
+        .join("\n");
+    let more = lines.len() - HOVER_MESSAGE_LINES;
+    format!("{shown}\n\n*… {more} more lines (Show commit has the whole message)*")
 }
 
 /// `[title](command:NAME?ARGS)`: ARGS is the JSON argument array,
@@ -123,5 +140,26 @@ mod tests {
             "[Copy sha](command:gitinspector.copySha?%5B%22ab%20%28c%29%22%5D)"
         );
         assert_eq!(percent_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn a_long_message_is_cut_and_says_how_much_more() {
+        let short = "Fix it\n\nBecause.";
+        assert_eq!(shortened_message(short), short);
+        let long: String = (1..=100).map(|n| format!("line {n}\n")).collect();
+        let shown = shortened_message(&long);
+        assert_eq!(
+            shown.lines().filter(|l| l.starts_with("line ")).count(),
+            HOVER_MESSAGE_LINES
+        );
+        assert!(
+            shown.ends_with("*… 88 more lines (Show commit has the whole message)*"),
+            "{shown}"
+        );
+        // One line over is shown whole: cutting it would save nothing.
+        let edge: String = (1..=HOVER_MESSAGE_LINES + 1)
+            .map(|n| format!("l{n}\n"))
+            .collect();
+        assert_eq!(shortened_message(&edge), edge.trim_end());
     }
 }
