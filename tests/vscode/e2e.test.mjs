@@ -273,6 +273,11 @@ async function beforeTexts() {
 }
 
 /** The active editor tab's label. */
+/** The labels of the tabs of every editor group. */
+async function tabLabels() {
+  return (await page.locator(".tabs-container .tab").allTextContents()).map((t) => t.trim());
+}
+
 async function activeTab() {
   return (await page.locator(".editor-group-container.active .tabs-container .tab.active").first().textContent())?.trim() ?? "";
 }
@@ -1005,6 +1010,8 @@ test("Blame Prior to This Change, from the hover: the file at the parent, its bl
   }, "the revision before Bob's change");
   assert.deepEqual(older, showFile(`${c2}^`, "src/rates.py"));
   assert.equal(c1, git(["rev-parse", `${c2}^`]).trim());
+  // One past revision open at a time: the step before gave way.
+  await waitFor(async () => (await tabLabels()).filter((t) => t.startsWith("rates.py")).length === 1, "one rates.py tab");
   await waitFor(async () => (await beforeTexts()).every((x) => x === "" || x.startsWith(ALICE.name)), "Alice's blame only");
   // Once more: Alice's line came with the first commit; nothing before it.
   await runCommand("gitinspector: Step Back Again");
@@ -1013,6 +1020,7 @@ test("Blame Prior to This Change, from the hover: the file at the parent, its bl
   await page.locator(".editor-group-container.active .editor-actions .action-label[aria-label*='Back to Working Tree']").first().click();
   await waitFor(async () => (await activeTab()).startsWith("tax.py"), "the working tree's file again");
   await waitFor(async () => (await cursorPosition()).startsWith(`Ln ${LINE + 1},`), "at the line the steps started at");
+  await waitFor(async () => !(await tabLabels()).some((t) => t.startsWith("rates.py")), "the past revisions' tabs closed");
   assert.ok(c4);
 });
 

@@ -281,8 +281,28 @@ export class HistoryViews implements vscode.Disposable {
     const at = new vscode.Position(Math.max(0, Math.min(line, doc.lineCount - 1)), 0);
     const editor = await vscode.window.showTextDocument(doc, { preview: false, selection: new vscode.Range(at, at) });
     editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+    // One past revision of a file open at a time: the step before this one gives way.
+    await this.closeRevisionTabs(state.origin, uri);
     this.lensChanged.fire();
     await this.fileBlame.show(editor);
+  }
+
+  /** Closes the tabs of past revisions of `origin` opened here, but `keep`'s. */
+  private async closeRevisionTabs(origin: vscode.Uri, keep?: vscode.Uri): Promise<void> {
+    const tabs = vscode.window.tabGroups.all.flatMap((group) =>
+      group.tabs.filter((tab) => {
+        const input = tab.input;
+        return (
+          input instanceof vscode.TabInputText &&
+          input.uri.scheme === REVISION_SCHEME &&
+          input.uri.toString() !== keep?.toString() &&
+          this.origin(input.uri).toString() === origin.toString()
+        );
+      }),
+    );
+    if (tabs.length > 0) {
+      await vscode.window.tabGroups.close(tabs, true);
+    }
   }
 
   async stepBackAgain(uriValue?: unknown): Promise<void> {
@@ -308,6 +328,7 @@ export class HistoryViews implements vscode.Disposable {
     const at = new vscode.Position(state?.originLine ?? 0, 0);
     const editor = await vscode.window.showTextDocument(origin, { preview: false, selection: new vscode.Range(at, at) });
     editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+    await this.closeRevisionTabs(origin);
   }
 
   private revisionLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
