@@ -79,6 +79,9 @@ def test_blame_prior_steps_back_over_each_change_of_a_line(lsp, repo):
         assert prior["revision"] == parent_of(repo, changed)
         assert prior["path"] == "f.py" and prior["repository"] == str(repo.root)
         assert prior["text"] == show_text(repo, prior["revision"], "f.py")
+        # Where the line stands in the commit's own version (where its diff shows it).
+        in_commit = show_text(repo, changed, "f.py").splitlines()
+        assert in_commit[prior["commitLine"]] == ("value = 3" if at is None else "value = 2")
         # The line as it was before the change, where it stood then.
         before = prior["text"].splitlines()
         assert before[prior["line"]] == expected_value

@@ -53,7 +53,7 @@ def test_hover_links_date_and_setting(start_daemon, repo):
     assert decoded(links["Show commit"]) == ("gitinspector.showCommit", [uri, sha])
     assert decoded(links["Diff of this change"]) == (
         "gitinspector.showCommit",
-        [uri, sha, {"file": True}],
+        [uri, sha, {"file": True, "line": 1}],  # the line hovered: the diff opens there
     )
     assert decoded(links["Copy sha"]) == ("gitinspector.copySha", [sha])
     # showCommit gives the same text (for a client that shows it on its own annotation).

@@ -77,6 +77,13 @@ function porcelainBlame(file) {
   return lines;
 }
 
+/** Where line `line` (1-based) of `file` at HEAD came from, as git blame says: {sha, line} (its line in that commit). */
+function porcelainOrigin(file, line) {
+  const header = git(["blame", "--porcelain", `-L${line},${line}`, "HEAD", "--", file]).split("\n")[0];
+  const [sha, original] = header.split(" ");
+  return { sha, line: Number(original) };
+}
+
 /** "#e6194b" as the browser computes it: "rgb(230, 25, 75)". */
 function rgb(hex) {
   const n = parseInt(hex.slice(1), 16);
@@ -707,6 +714,14 @@ test("the current-line annotation's hover: the commit, its actions; the daemon's
   }, "the diff editor", 30000, 500);
   assert.deepEqual(sides.original, showFile(`${commit.sha}^`, "src/cart.py"));
   assert.deepEqual(sides.modified, showFile(commit.sha, "src/cart.py"));
+  // At the hovered line, where it stands in the commit's version.
+  const inCommit = porcelainOrigin("src/cart.py", BOB_LINE + 1);
+  assert.equal(inCommit.sha, commit.sha);
+  await waitFor(async () => {
+    const at = await cursorPosition();
+    if (at.startsWith(`Ln ${inCommit.line},`)) return at;
+    throw new Error(`the cursor at ${at}`);
+  }, `the cursor on line ${inCommit.line} of the commit's version`);
   await shot("14-diff-of-change", { readme: "diff-of-change" });
   await page.keyboard.press("Escape");
   // The next tests go on in cart.py alone.

@@ -244,7 +244,10 @@ test("the daemon's hover is turned off: the extension shows the details on its o
   // The daemon's own hover text when it sends one: as it is, the history actions joining its line of links.
   const daemonText = "**Ann** <ann@x.org>  \n2 days ago\n\n[Show commit](command:gitinspector.showCommit?%5B%5D) · [Diff of this change](command:gitinspector.showCommit?%5B%5D) · [Copy sha](command:gitinspector.copySha?%5B%5D)\n";
   const withDaemon = hoverMarkdown(commit, { ...details, markdown: daemonText }, "2 days ago", target);
-  assert.ok(withDaemon.startsWith(daemonText.trimEnd() + " · [Blame prior to this change](command:gitinspector.blamePriorToChange?"), withDaemon);
+  // Its diff link (the commit's, fetched once per commit) becomes this line's.
+  const lineDiff = `[Diff of this change](command:gitinspector.diffLineChange?${encodeURIComponent(JSON.stringify([target.uri, target.line]))})`;
+  const daemonForLine = daemonText.replace("[Diff of this change](command:gitinspector.showCommit?%5B%5D)", lineDiff);
+  assert.ok(withDaemon.startsWith(daemonForLine.trimEnd() + " · [Blame prior to this change](command:gitinspector.blamePriorToChange?"), withDaemon);
   assert.ok(withDaemon.endsWith(")") && withDaemon.includes("[Line history](command:gitinspector.showLineHistory?"));
   assert.ok(HOVER_COMMANDS.includes("gitinspector.showCommit"), "the daemon's links are trusted");
   assert.equal(messageBody("Sum\r\n\r\nBody", "Sum"), "Body");

@@ -487,6 +487,12 @@ export class HistoryViews implements vscode.Disposable {
     const origin = this.origin(uri);
     const third = args[2];
     if (typeof third === "object" && third !== null && (third as { file?: unknown }).file === true) {
+      // The hover's link names the line hovered: the diff opens there (see diffLineChange).
+      const line = (third as { line?: unknown }).line;
+      if (typeof line === "number" && Number.isInteger(line) && line >= 0 && !this.revisions.has(uri.toString())) {
+        await this.diffLineChange(uri.toString(), line);
+        return;
+      }
       const patch = parseDiff(details.fileDiff ?? "")[0];
       const filePath = details.file?.path ?? patch?.newPath ?? "";
       const file: CommitFile = details.files?.find((f) => f.path === filePath) ?? {
@@ -607,7 +613,16 @@ export class HistoryViews implements vscode.Disposable {
     }
     const left = this.remember({ origin, originLine: 0, revision: parent, path: sides.oldPath, text: sides.left, blamed: false });
     const right = this.remember({ origin, originLine: 0, revision: details.sha, path: file.path, text: sides.right, blamed: false });
-    await vscode.commands.executeCommand("vscode.diff", left, right, `${name} (${short(parent)} ↔ ${short(details.sha)}) ${details.summary}`, { preview: false });
+    // At the line asked about (its line in the commit), else the diff's top.
+    const at = sides.line !== undefined ? new vscode.Position(sides.line, 0) : undefined;
+    const options: vscode.TextDocumentShowOptions = { preview: false, selection: at && new vscode.Range(at, at) };
+    await vscode.commands.executeCommand("vscode.diff", left, right, `${name} (${short(parent)} ↔ ${short(details.sha)}) ${details.summary}`, options);
+    // The diff editor reveals its first change on opening; the line asked about wins.
+    const modified = vscode.window.activeTextEditor;
+    if (at && modified?.document.uri.toString() === right.toString()) {
+      modified.selection = new vscode.Selection(at, at);
+      modified.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+    }
   }
 
   private async sides(
@@ -616,7 +631,7 @@ export class HistoryViews implements vscode.Disposable {
     file: CommitFile,
     patch: FilePatch,
     priorArgs?: unknown[],
-  ): Promise<{ left: string; right: string; oldPath: string } | undefined> {
+  ): Promise<{ left: string; right: string; oldPath: string; line?: number } | undefined> {
     const status = file.status.charAt(0).toUpperCase();
     const oldPath = file.oldPath ?? patch.oldPath ?? file.path;
     if (status === "A" || (patch.oldPath === null && patch.hunks.every((h) => h.oldCount === 0))) {
@@ -646,7 +661,7 @@ export class HistoryViews implements vscode.Disposable {
       return undefined;
     }
     const right = applyPatch(prior.text, patch);
-    return right === undefined ? undefined : { left: prior.text, right, oldPath: prior.path || oldPath };
+    return right === undefined ? undefined : { left: prior.text, right, oldPath: prior.path || oldPath, line: prior.commitLine };
   }
 
   private async showPatch(origin: vscode.Uri, details: CommitDetails, file: CommitFile, patch: FilePatch | undefined): Promise<void> {

@@ -55,8 +55,10 @@ export function hoverMarkdown(commit: BlameCommit, details: CommitDetails | unde
   }
   const prior = commandLink("Blame prior to this change", "gitinspector.blamePriorToChange", [target.uri, target.line]);
   if (details?.markdown && details.sha === commit.sha) {
-    // The history actions join the daemon's line of actions (its last line).
-    const text = details.markdown.trimEnd();
+    // The history actions join the daemon's line of actions (its last line). The daemon's
+    // text is the commit's (fetched once per commit): its diff link becomes this line's.
+    const diff = commandLink("Diff of this change", "gitinspector.diffLineChange", [target.uri, target.line]);
+    const text = details.markdown.trimEnd().replace(/\[Diff of this change\]\(command:[^)]*\)/, () => diff);
     const lastLine = text.slice(text.lastIndexOf("\n") + 1);
     return lastLine.includes("](command:") ? `${text} · ${prior} · ${history}` : `${text}\n\n${prior} · ${history}`;
   }

@@ -153,6 +153,8 @@ export interface BlamePrior {
   text: string;
   /** The line at `revision` that corresponds to the line asked about (0-based). */
   line: number;
+  /** The line in the stepped-over commit's own version of the file (0-based). */
+  commitLine?: number;
   runs: number[];
   commits: BlameCommit[];
 }

@@ -175,6 +175,7 @@ impl Backend {
             "path": shown,
             "text": git::readable(&content),
             "line": prior_line.saturating_sub(1).min(last),
+            "commitLine": origin.orig_line.saturating_sub(1),
             "lineCount": prior.lines.len(),
             "runs": blame.get("runs"),
             "commits": blame.get("commits"),

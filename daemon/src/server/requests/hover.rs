@@ -40,7 +40,12 @@ impl Backend {
                 .commit_details(&view, &commit.sha)
                 .await
                 .map_err(to_rpc)?;
-            hover_markdown(&view.uri, &details, &config.date_format)
+            hover_markdown(
+                &view.uri,
+                &details,
+                &config.date_format,
+                Some(position.position.line),
+            )
         };
         Ok(Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
@@ -57,8 +62,15 @@ pub fn not_committed_markdown() -> String {
 }
 
 /// The hover of a commit (also `markdown` in `gitinspector.showCommit`'s
-/// answer, for a client that shows it elsewhere).
-pub fn hover_markdown(uri: &Url, details: &CommitDetails, date_format: &str) -> String {
+/// answer, for a client that shows it elsewhere). `line`: the document's
+/// line hovered, which the diff link names so a client can open the diff
+/// there.
+pub fn hover_markdown(
+    uri: &Url,
+    details: &CommitDetails,
+    date_format: &str,
+    line: Option<u32>,
+) -> String {
     let sha = &details.sha;
     let short = sha.get(..12).unwrap_or(sha);
     let mut out = format!(
@@ -79,7 +91,10 @@ pub fn hover_markdown(uri: &Url, details: &CommitDetails, date_format: &str) -> 
     let diff = command_link(
         "Diff of this change",
         "gitinspector.showCommit",
-        &json!([uri, sha, {"file": true}]),
+        &match line {
+            Some(line) => json!([uri, sha, {"file": true, "line": line}]),
+            None => json!([uri, sha, {"file": true}]),
+        },
     );
     let copy = command_link("Copy sha", "gitinspector.copySha", &json!([sha]));
     out.push_str(&format!("\n---\n{show} · {diff} · {copy}\n"));

@@ -19,8 +19,8 @@ use crate::server::Backend;
 impl Backend {
     pub(super) async fn show_commit(&self, args: &[Value]) -> Result<Value> {
         let uri = uri_arg(args.first())?;
-        // `{file: true}` says the client means to show this file's change;
-        // the answer is the same.
+        // `{file: true}` says the client means to show this file's change
+        // (`line`: at that line of the document); the answer is the same.
         match args.get(2) {
             None | Some(Value::Null) => {}
             Some(Value::Object(options))
@@ -107,7 +107,12 @@ impl Backend {
                 deletions: f.deletions,
             });
         }
-        let markdown = hover_markdown(&uri, &shown, &date_format);
+        // Asked for a line: the hover of that line (its diff link names it).
+        let line = args
+            .get(1)
+            .and_then(Value::as_u64)
+            .and_then(|l| u32::try_from(l).ok());
+        let markdown = hover_markdown(&uri, &shown, &date_format, line);
         let mut answer = serde_json::to_value(&shown).unwrap_or_default();
         if let Some(map) = answer.as_object_mut() {
             let (file_diff, file_diff_truncated) = match file_diff {
