@@ -1379,3 +1379,31 @@ test("a commit made in a terminal: the current-line blame and the status bar fol
   assert.ok(elapsed <= 2000, `the blame followed the commit after ${elapsed} ms`);
   console.log(`blame followed the commit in ${elapsed} ms`);
 });
+
+test("the authors panel's files table gives a long path the room and still fits the top author", { timeout: 60000 }, async () => {
+  // The panel's own page (media/authors.{css,js}) with a result whose paths are as long as a real
+  // project's, at the width the panel has beside the sidebar in a 1,400 px window.
+  const media = (name) => fs.readFileSync(path.join(EXT_DIR, "media", name), "utf8");
+  const paths = ["crates/printer/src/standard.rs", "benchsuite/runs/2016-09-22-archlinux-cheetah/README.SUMMARY", "crates/searcher/src/searcher/glue.rs"];
+  const top = "Andrew Gallant";
+  const files = paths.map((p, i) => ({ path: p, lines: 4000 - i, commits: 30, insertions: 4000, deletions: 600, authors: 8, topAuthor: top }));
+  const author = { name: top, email: "a@example.com", lines: 12000, linesPct: 100, commits: 90, insertions: 12000, deletions: 1800, stability: 80, age: 100, files: 3 };
+  const data = { repositories: [{ name: "project", path: "/src/project", revision: "0".repeat(40), authors: [author], files, authorsFiles: [] }] };
+  const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><style>${media("authors.css")}</style></head>
+<body class="vscode-dark"><div id="status"></div><div id="root"></div>
+<script>window.acquireVsCodeApi = () => ({ getState: () => null, setState: () => {}, postMessage: () => {} });
+window.GITINSPECTOR_PALETTE = ${JSON.stringify({ light: AUTHOR_PALETTE, dark: AUTHOR_PALETTE, otherLight: OTHER_DARK, otherDark: OTHER_DARK })};</script>
+<script>${media("authors.js")}</script>
+<script>window.postMessage({ type: "result", data: ${JSON.stringify(data)} }, "*");</script></body></html>`;
+  const panel = await browser.newPage({ viewport: { width: 1052, height: 700 } });
+  try {
+    await panel.setContent(html);
+    await panel.waitForSelector("td[data-col=path]");
+    const cut = (col) => panel.$$eval(`td[data-col=${col}]`, (tds) => tds.filter((td) => td.scrollWidth > td.clientWidth).map((td) => td.textContent));
+    assert.deepEqual(await cut("path"), [], "no path cut short");
+    assert.deepEqual(await cut("topAuthor"), [], "the top author not cut short");
+    await panel.screenshot({ path: path.join(ARTIFACTS, "27-authors-long-paths.png") });
+  } finally {
+    await panel.close();
+  }
+});
