@@ -1015,6 +1015,9 @@ test("Blame Prior to This Change, from the hover: the file at the parent, its bl
     return l.includes("Step Back Again") ? l : false;
   }, "the past revision's lens");
   assert.ok(lens.includes(`rates.py at ${c2.slice(0, 8)}, before ${c3.slice(0, 8)}`) && lens.includes("Add clamp helper") && lens.includes(CAROL.name), lens);
+  // Its tab names the revision, and it reads as the file's language.
+  assert.equal(await activeTab(), `rates.py (${c2.slice(0, 8)})`);
+  await waitFor(async () => (await page.locator(".statusbar-item[id*='status.editor.mode']").first().textContent())?.trim() === "Python", "the file's language");
   assert.ok(lens.includes("Step Back Again") && lens.includes("Back to Working Tree"), lens);
   await shot("15-blame-prior", { readme: "blame-prior" });
   // Step Back Again (the lens): before Bob's change, Alice's file.

@@ -252,7 +252,8 @@ export class HistoryViews implements vscode.Disposable {
 
   /** The URI of a file at a revision: its path under the short revision (breadcrumbs read "a1b2c3d4 › src › x.py"). */
   private revisionUri(revision: string, filePath: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: REVISION_SCHEME, path: `/${short(revision)}/${filePath}`, query: revision });
+    // The tab reads "app.py (1a2b3c4d)", as GitLens's do; the language is the file's (openRevision).
+    return vscode.Uri.from({ scheme: REVISION_SCHEME, path: `/${short(revision)}/${filePath} (${short(revision)})`, query: revision });
   }
 
   private remember(state: RevisionState): vscode.Uri {
@@ -264,7 +265,7 @@ export class HistoryViews implements vscode.Disposable {
 
   private async openRevision(state: RevisionState, line: number, blame: BlamePrior): Promise<void> {
     const uri = this.remember(state);
-    const doc = await vscode.workspace.openTextDocument(uri);
+    const doc = await withFileLanguage(await vscode.workspace.openTextDocument(uri), state.origin);
     const pinned: DocumentBlame = {
       uri: uri.toString(),
       version: doc.version,
@@ -613,6 +614,9 @@ export class HistoryViews implements vscode.Disposable {
     }
     const left = this.remember({ origin, originLine: 0, revision: parent, path: sides.oldPath, text: sides.left, blamed: false });
     const right = this.remember({ origin, originLine: 0, revision: details.sha, path: file.path, text: sides.right, blamed: false });
+    for (const side of [left, right]) {
+      await withFileLanguage(await vscode.workspace.openTextDocument(side), origin);
+    }
     // At the line asked about (its line in the commit), else the diff's top.
     const at = sides.line !== undefined ? new vscode.Position(sides.line, 0) : undefined;
     const options: vscode.TextDocumentShowOptions = { preview: false, selection: at && new vscode.Range(at, at) };
@@ -680,5 +684,21 @@ export class HistoryViews implements vscode.Disposable {
     for (const s of this.subscriptions) {
       s.dispose();
     }
+  }
+}
+
+/**
+ * `doc` (a past revision, named "app.py (1a2b3c4d)": no extension VS Code knows) in the
+ * language of the working tree's file it is a version of.
+ */
+async function withFileLanguage(doc: vscode.TextDocument, origin: vscode.Uri): Promise<vscode.TextDocument> {
+  if (doc.languageId !== "plaintext" || origin.scheme !== "file") {
+    return doc;
+  }
+  try {
+    const language = (await vscode.workspace.openTextDocument(origin)).languageId;
+    return language === "plaintext" ? doc : await vscode.languages.setTextDocumentLanguage(doc, language);
+  } catch {
+    return doc; // the working file is gone: plain text
   }
 }
