@@ -380,9 +380,15 @@ test('current-line blame names the real author of a line', function()
   contains(text, blame_a[bob + 1].summary, 'blame text')
   local carol = line_of('Carol Chen')
   contains(blame_at(carol), 'Carol Chen, ', 'blame text')
-  -- Alice is the repository's user.email: "You".
+  -- Alice is the repository's user.email: her name, as lenses say (`you` is off by default)...
   local alice = line_of('Alice Anders')
-  contains(blame_at(alice), 'You, ', 'blame text of your own line')
+  contains(blame_at(alice), 'Alice Anders, ', 'blame text of your own line')
+  -- ...and the `you` option's word when set.
+  local util = require('gitinspector.util')
+  local mine = { sha = string.rep('a', 40), author = 'Alice Anders', email = 'alice@example.com' }
+  local user = { name = 'Alice Anders', email = 'ALICE@example.com' }
+  eq('You', util.author(mine, user, 'You'), 'you = "You"')
+  eq('Alice Anders', util.author(mine, user, false), 'you = false')
 end)
 
 test('moving the cursor does not send a request per move', function()
@@ -911,7 +917,7 @@ test(
     local prev
     for i, l in ipairs(blame_a) do
       if l.sha ~= prev then
-        local shown = l.author == AUTHORS.alice[1] and 'You' or l.author
+        local shown = l.author
         dates[l.sha] = dates[l.sha]
           or execute_sync('gitinspector.showCommit', { vim.uri_from_bufnr(buf), l.sha }).date
         local want = l.sha:sub(1, 8) .. ' ' .. shown

@@ -17,8 +17,9 @@ M.defaults = {
   -- Current-line blame: shown at start, and after how many milliseconds without moving.
   current_line_blame = true,
   delay = 300,
-  -- Author shown for your own commits (email equal to the repository's user.email).
-  you = 'You',
+  -- Shown instead of your name on your own commits (email equal to the repository's
+  -- user.email), e.g. 'You'; false: your name, as the lenses and VS Code show it.
+  you = false,
   highlights = {
     current_line = 'GitInspectorCurrentLineBlame', -- default: links to Comment
     window_date = 'GitInspectorBlameDate', -- default: links to Comment

@@ -57,7 +57,7 @@ local function is_you(commit, current_user)
     and email:lower() == commit.email:lower()
 end
 
---- The author name to show: "You" for the current user's commits.
+--- The author name to show: `you` (the option, when set) for the current user's commits.
 function M.author(commit, current_user, you)
   if not commit then
     return ''
