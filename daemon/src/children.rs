@@ -33,16 +33,15 @@ fn kill_pass() -> usize {
             continue;
         };
         // "pid (comm) state ppid …": comm may hold spaces and parentheses.
-        let ppid = stat
+        let mut fields = stat
             .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
+            .map(|(_, rest)| rest.split_whitespace())
+            .into_iter()
+            .flatten();
+        let state = fields.next();
+        let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
         // A killed child stays a zombie (never waited for): not counted again.
-        let zombie = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            == Some("Z");
-        if ppid == Some(me) && !zombie {
+        if ppid == Some(me) && state != Some("Z") {
             found += 1;
             // SAFETY: sends a signal to a process id read just above; no memory is involved.
             unsafe {

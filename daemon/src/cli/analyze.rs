@@ -176,7 +176,7 @@ impl AnalyzeArgs {
         let shown: Vec<String> = self
             .paths
             .iter()
-            .map(|p| p.to_string_lossy().into_owned())
+            .map(|p| crate::git::readable_path(p))
             .collect();
         s.insert("input_fstrs".into(), json!(shown));
         let mut set = |key: &str, value: Value| {

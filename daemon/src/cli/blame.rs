@@ -180,7 +180,7 @@ fn to_json(root: &Path, revision: &str, relative: &Path, blame: &CommittedBlame)
     json!({
         "repository": crate::git::readable_path(root),
         "revision": revision,
-        "path": crate::git::readable(relative.as_os_str().as_encoded_bytes()),
+        "path": crate::git::readable_path(relative),
         "lines": blame.line_commit.len(),
         "hunks": hunks,
         "commits": commits,

@@ -345,10 +345,10 @@ const SKIPPED_SHOWN: usize = 20;
 /// comment anywhere on a line, whitespace around an entry is trimmed,
 /// blank lines are skipped, and every entry is a full object id (40 or 64
 /// hex digits). Unlike git, an entry that is not one is skipped rather
-/// than fatal: returned apart, one message per entry, naming only its line
-/// (the file may be a link to anything: its text is never shown).
-/// Entries are lowercase, each once, with the line each was first on.
-pub fn parse_ignore_revs(text: &[u8]) -> (Vec<(String, usize)>, Vec<String>) {
+/// than fatal: returned apart, naming only its line (the file may be a link
+/// to anything: its text is never shown). Entries are lowercase, each once,
+/// with the line each was first on.
+pub fn parse_ignore_revs(text: &[u8]) -> (Vec<(String, usize)>, Vec<Skipped>) {
     let mut entries: Vec<(String, usize)> = Vec::new();
     let mut skipped = Vec::new();
     for (number, line) in text.split(|&b| b == b'\n').enumerate() {
@@ -366,7 +366,7 @@ pub fn parse_ignore_revs(text: &[u8]) -> (Vec<(String, usize)>, Vec<String>) {
                 entries.push((id, number + 1));
             }
         } else {
-            skipped.push(format!("line {}: not a full object id", number + 1));
+            skipped.push(Skipped::at(number + 1, NOT_AN_ID));
         }
     }
     (entries, skipped)
@@ -382,9 +382,9 @@ pub struct IgnoreRevsFile {
     /// read); `None` when it is used, or when it is the default file and
     /// does not exist (most repositories have none).
     pub problem: Option<String>,
-    /// The entries skipped (not object ids, not commits here), one message
-    /// each, naming only the entry.
-    pub skipped: Vec<String>,
+    /// What was skipped (entries that are not object ids, nor commits
+    /// here), by line: never the entry's text.
+    pub skipped: Vec<Skipped>,
 }
 
 impl IgnoreRevsFile {
@@ -393,43 +393,70 @@ impl IgnoreRevsFile {
     /// flood the log).
     pub fn log_skipped(&self, file: &Path) {
         for (why, lines) in group_by_reason(&self.skipped) {
-            let mut named: Vec<String> = lines.iter().take(SKIPPED_SHOWN).cloned().collect();
+            let mut named: Vec<String> = lines
+                .iter()
+                .take(SKIPPED_SHOWN)
+                .map(ToString::to_string)
+                .collect();
             if lines.len() > SKIPPED_SHOWN {
                 named.push(format!("… ({} in all)", lines.len()));
             }
-            let what = match (lines.len(), why.is_empty()) {
-                (_, true) => String::new(),
-                (1, false) => format!("line {}: ", named.join(", ")),
-                (_, false) => format!("lines {}: ", named.join(", ")),
-            };
-            let why = if why.is_empty() {
-                lines.join("; ")
-            } else {
-                why
+            let what = match lines.len() {
+                0 => String::new(),
+                1 => format!("line {}: ", named.join(", ")),
+                _ => format!("lines {}: ", named.join(", ")),
             };
             tracing::warn!("ignore-revs file {}: {what}{why}; skipped", file.display());
         }
     }
 }
 
-/// Skipped-entry messages ("line N: why") as (why, [N…]) in first-seen
-/// order; a message naming no line is its own group, with an empty why.
-fn group_by_reason(messages: &[String]) -> Vec<(String, Vec<String>)> {
-    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-    for message in messages {
-        let (line, why) = match message
-            .strip_prefix("line ")
-            .and_then(|rest| rest.split_once(": "))
-        {
-            Some((line, why)) => (line.to_owned(), why.to_owned()),
-            None => (message.clone(), String::new()),
+/// Why an entry of an ignore-revs file is not used: not a full object id.
+const NOT_AN_ID: &str = "not a full object id";
+/// Why an entry of an ignore-revs file is not used: no commit of the repository.
+const NOT_A_COMMIT: &str = "not a commit of this repository";
+
+/// Something of an ignore-revs file blame does not use, and why: the line
+/// of an entry, or (no line) a part of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub line: Option<usize>,
+    pub why: String,
+}
+
+impl Skipped {
+    fn at(line: usize, why: &str) -> Self {
+        Skipped {
+            line: Some(line),
+            why: why.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.why),
+            None => f.write_str(&self.why),
+        }
+    }
+}
+
+/// Skipped entries as (why, their lines) in first-seen order; what names no
+/// line is a group of its own.
+fn group_by_reason(skipped: &[Skipped]) -> Vec<(&str, Vec<usize>)> {
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for entry in skipped {
+        let Some(line) = entry.line else {
+            groups.push((&entry.why, Vec::new()));
+            continue;
         };
         match groups
             .iter_mut()
-            .find(|(known, _)| !why.is_empty() && *known == why)
+            .find(|(why, lines)| *why == entry.why && !lines.is_empty())
         {
             Some((_, lines)) => lines.push(line),
-            None => groups.push((why, vec![line])),
+            None => groups.push((&entry.why, vec![line])),
         }
     }
     groups
@@ -465,10 +492,13 @@ pub async fn load_ignore_revs(root: &Path, file: &Path, is_default: bool) -> Ign
     };
     let (entries, mut skipped) = parse_ignore_revs(&text);
     if text.len() as u64 >= IGNORE_REVS_MAX_BYTES {
-        skipped.push(format!(
-            "only the first {} MiB are read",
-            IGNORE_REVS_MAX_BYTES >> 20
-        ));
+        skipped.push(Skipped {
+            line: None,
+            why: format!(
+                "only the first {} MiB are read",
+                IGNORE_REVS_MAX_BYTES >> 20
+            ),
+        });
     }
     if entries.is_empty() {
         return IgnoreRevsFile {
@@ -485,7 +515,7 @@ pub async fn load_ignore_revs(root: &Path, file: &Path, is_default: bool) -> Ign
     for ((_, line), answer) in entries.iter().zip(resolved) {
         match answer {
             Resolved::Commit(sha) => shas.push(sha),
-            _ => skipped.push(format!("line {line}: not a commit of this repository")),
+            _ => skipped.push(Skipped::at(*line, NOT_A_COMMIT)),
         }
     }
     shas.sort();
@@ -695,8 +725,9 @@ mod tests {
         let text = [head.as_bytes(), b"\xff\xfe\n#", a.as_bytes(), b"\n"].concat();
         let (entries, skipped) = super::parse_ignore_revs(&text);
         assert_eq!(entries, vec![(a, 2), ("b".repeat(64), 4)]);
+        let shown: Vec<String> = skipped.iter().map(ToString::to_string).collect();
         assert_eq!(
-            skipped,
+            shown,
             ["line 6", "line 7", "line 8"].map(|l| format!("{l}: not a full object id"))
         );
         let (none, skipped) = super::parse_ignore_revs(b"");
@@ -708,6 +739,7 @@ mod tests {
         assert!(
             skipped
                 .iter()
+                .map(ToString::to_string)
                 .all(|m| !m.contains("root") && !m.contains("hunter2")),
             "{skipped:?}"
         );
@@ -715,29 +747,21 @@ mod tests {
 
     #[test]
     fn skipped_entries_are_logged_one_line_per_reason() {
-        let messages: Vec<String> = (1..=30)
-            .map(|n| format!("line {n}: not a full object id"))
-            .chain(["line 40: not a commit of this repository".to_owned()])
-            .chain(["only the first 4 MiB are read".to_owned()])
+        use super::{Skipped, NOT_AN_ID, NOT_A_COMMIT};
+        let skipped: Vec<Skipped> = (1..=30)
+            .map(|n| Skipped::at(n, NOT_AN_ID))
+            .chain([Skipped::at(40, NOT_A_COMMIT)])
+            .chain([Skipped {
+                line: None,
+                why: "only the first 4 MiB are read".to_owned(),
+            }])
             .collect();
-        let groups = super::group_by_reason(&messages);
+        let groups = super::group_by_reason(&skipped);
         assert_eq!(groups.len(), 3);
         assert_eq!(groups[0].0, "not a full object id");
         assert_eq!(groups[0].1.len(), 30);
-        assert_eq!(
-            groups[1],
-            (
-                "not a commit of this repository".to_owned(),
-                vec!["40".to_owned()]
-            )
-        );
-        assert_eq!(
-            groups[2],
-            (
-                String::new(),
-                vec!["only the first 4 MiB are read".to_owned()]
-            )
-        );
+        assert_eq!(groups[1], ("not a commit of this repository", vec![40]));
+        assert_eq!(groups[2], ("only the first 4 MiB are read", vec![]));
     }
 
     #[test]

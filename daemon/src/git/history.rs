@@ -115,7 +115,7 @@ pub async fn file_history(root: &Path, revision: &str, path: &Path) -> Result<Lo
     let what = format!("git log --follow -- {}", path.display());
     let mut log = run_log(cmd, &what, true).await?;
     // A commit that lists no name (a merge) has the name of the one after.
-    let mut name = readable(path.as_os_str().as_bytes());
+    let mut name = super::readable_path(path);
     for entry in &mut log.entries {
         match &entry.path {
             Some(path) => name.clone_from(path),

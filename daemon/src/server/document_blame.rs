@@ -136,7 +136,7 @@ impl DocumentBlame {
             uri: uri.clone(),
             version: buffer.version,
             repository,
-            path: git::readable(git_path.as_os_str().as_encoded_bytes()),
+            path: git::readable_path(&git_path),
             git_path,
             revision,
             mailmap,

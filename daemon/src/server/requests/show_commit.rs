@@ -37,11 +37,14 @@ impl Backend {
         };
         // For a line, the file's name in its commit as blame followed it there.
         let mut name_then: Option<Vec<u8>> = None;
+        // Asked for a line: the hover of that line (its diff link names it).
+        let mut asked_line: Option<u32> = None;
         let sha = match args.get(1) {
             Some(Value::String(sha)) if sha.as_str() == NOT_COMMITTED => sha.clone(),
             Some(Value::String(sha)) => revision_arg(sha).map_err(invalid_params)?.to_owned(),
             Some(Value::Number(n)) => {
                 let line = n.as_u64().and_then(|n| u32::try_from(n).ok());
+                asked_line = line;
                 let sha = line
                     .and_then(|line| view.commit_at(line))
                     .ok_or_else(|| invalid_params(format!("no line {n} in {uri}")))?
@@ -107,12 +110,7 @@ impl Backend {
                 deletions: f.deletions,
             });
         }
-        // Asked for a line: the hover of that line (its diff link names it).
-        let line = args
-            .get(1)
-            .and_then(Value::as_u64)
-            .and_then(|l| u32::try_from(l).ok());
-        let markdown = hover_markdown(&uri, &shown, &date_format, line);
+        let markdown = hover_markdown(&uri, &shown, &date_format, asked_line);
         let mut answer = serde_json::to_value(&shown).unwrap_or_default();
         if let Some(map) = answer.as_object_mut() {
             let (file_diff, file_diff_truncated) = match file_diff {
