@@ -6,6 +6,7 @@ stray byte is recorded in `protocol_errors` and fails the test using it.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -257,7 +258,10 @@ class RpcClient:
                 self.server_requests.append(message)
                 self._cond.notify_all()
             if self.answer_server_requests:
-                self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                # The test may have closed the daemon's stdin (or killed it) while the
+                # daemon's last request was on its way: nobody is left to answer.
+                with contextlib.suppress(BrokenPipeError):
+                    self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
         elif "method" in message:
             with self._cond:
                 self.notifications.append(message)
